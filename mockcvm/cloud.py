@@ -1,0 +1,152 @@
+"""The :class:`Cloud` handle: what a test holds to look at and steer the fake world.
+
+Every method first brings the world up to the clock's now (like a request does), under the world's lock.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm.dispatch import handle
+from mockcvm.errors import MockcvmError
+from mockcvm.faults import Fault
+from mockcvm.hosts import HostMap
+from mockcvm.journal import Call, Journal
+from mockcvm.options import Options, to_decimal
+from mockcvm.protocol.messages import HttpRequest, HttpResponse
+from mockcvm.world import World
+
+if TYPE_CHECKING:
+    from mockcvm.accounts import Account
+
+
+class Cloud:
+    """One fake Tencent Cloud: accounts, regions, and every resource in them.
+
+    Made fresh, and empty, by each outermost activation of ``mock_cvm``; everything in it is dropped when that
+    activation stops. ``cloud.world`` is the internal state, for mockcvm's own tests and tools.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.world = World(options)
+        self._world_hosts = HostMap(options)
+
+    # -- the request path -------------------------------------------------------------------------------------
+
+    def _handle(self, request: HttpRequest) -> HttpResponse:
+        answered, service = self._world_hosts.lookup(request.url)
+        return handle(self.world, request, service)
+
+    def _caught_up(self) -> World:
+        self.world.catch_up()
+        return self.world
+
+    # -- accounts and credentials -----------------------------------------------------------------------------
+
+    @property
+    def default_account(self) -> str:
+        """The uin that unregistered SecretIds map to."""
+        return self.world.accounts.default.uin
+
+    def register_credentials(self, secret_id: str, secret_key: str, account: Optional[str] = None) -> str:
+        """Make ``secret_id`` (signed with ``secret_key``) act as ``account`` (a uin; default account if None).
+
+        Needed with ``verify_signatures=True``; without it, any SecretId is accepted. Returns the uin.
+        """
+        with self.world.lock:
+            return self.world.accounts.register(secret_id, secret_key, account).uin
+
+    def _account(self, account: Optional[str]) -> Account:
+        if account is not None and (not isinstance(account, str) or not account.isdigit()):
+            raise MockcvmError(f"account must be a uin string of digits, got {account!r}")
+        return self.world.accounts.get(account) if account else self.world.accounts.default
+
+    # -- money --------------------------------------------------------------------------------------------------
+
+    def balance(self, account: Optional[str] = None) -> Decimal:
+        """The account's cash balance in yuan (exact)."""
+        with self.world.lock:
+            world = self._caught_up()
+            return world.billing.balance(self._account(account).uin)
+
+    def set_balance(self, amount: Any, account: Optional[str] = None) -> None:
+        """Set the balance in yuan. Below zero, the account is in arrears from now on."""
+        value = to_decimal(amount, "amount")
+        with self.world.lock:
+            world = self._caught_up()
+            world.billing.set_balance(self._account(account).uin, value)
+
+    def top_up(self, amount: Any, account: Optional[str] = None) -> None:
+        """Add ``amount`` yuan (> 0). Lifting the balance above zero ends arrears."""
+        value = to_decimal(amount, "amount")
+        if value <= 0:
+            raise ValueError(f"top_up amount must be more than 0 yuan, got {amount!r}")
+        with self.world.lock:
+            world = self._caught_up()
+            world.billing.top_up(self._account(account).uin, value)
+
+    # -- journal and faults -------------------------------------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        """Every request answered so far, oldest first."""
+        return self.world.journal
+
+    def calls(self, action: Optional[str] = None, **filters: Any) -> list[Call]:
+        return self.world.journal.calls(action, **filters)
+
+    def assert_called(
+        self,
+        action: str,
+        times: Optional[int] = None,
+        *,
+        region: Optional[str] = None,
+        service: Optional[str] = None,
+        ok: Optional[bool] = None,
+    ) -> None:
+        """Fail unless ``action`` was called (exactly ``times`` times, if given) with the filters given."""
+        matching = self.world.journal.calls(action, region=region, service=service, ok=ok)
+        if (times is None and matching) or (times is not None and len(matching) == times):
+            return
+        wanted = "at least once" if times is None else f"{times} time(s)"
+        where = "".join(f" {k}={v!r}" for k, v in (("region", region), ("service", service), ("ok", ok)) if v)
+        seen = "\n".join(
+            f"  {c.service}:{c.action} region={c.region or '-'} -> {c.error or 'ok'}" for c in self.world.journal
+        ) or "  (no calls)"
+        raise AssertionError(
+            f"expected {action}{where} to be called {wanted}, it was called {len(matching)} time(s).\n"
+            f"Calls made:\n{seen}"
+        )
+
+    def inject(
+        self,
+        action: str,
+        code: str,
+        message: Optional[str] = None,
+        *,
+        times: Optional[int] = 1,
+        probability: Optional[float] = None,
+        service: Optional[str] = None,
+    ) -> Fault:
+        """Answer the next ``times`` calls of ``action`` (``"*"`` for any) with Tencent error ``code``.
+
+        With ``probability=p`` every call fails with that chance (seeded by the ``seed`` option) instead.
+        The refused calls change nothing. Use ``"RequestLimitExceeded"`` to test retry code.
+        """
+        with self.world.lock:
+            return self.world.faults.inject(
+                action, code, message, times=times, probability=probability, service=service
+            )
+
+    # -- time ---------------------------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The world's time (epoch seconds) after catching up with the clock."""
+        with self.world.lock:
+            return self._caught_up().now
+
+    def catch_up(self) -> None:
+        """Apply everything that fell due up to now (requests and control calls do this by themselves)."""
+        self.world.catch_up()

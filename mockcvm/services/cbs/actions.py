@@ -1,0 +1,1 @@
+"""Cbs handlers."""

@@ -1,0 +1,67 @@
+"""The ``httpx`` adapter (the SDK's ``*_client_async`` clients), patching httpx's transports at class level.
+
+httpx is imported only when a mock starts and httpx is installed; mockcvm does not need it otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm.hosts import guard_message
+from mockcvm.protocol.messages import HttpRequest
+
+if TYPE_CHECKING:
+    from mockcvm.cloud import Cloud
+
+
+class HttpxTransport:
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+        self._saved: Optional[tuple[Any, Any, Any]] = None
+
+    def start(self) -> None:
+        try:
+            import httpx
+        except ImportError:  # the async path is optional
+            return
+        original_sync = httpx.HTTPTransport.handle_request
+        original_async = httpx.AsyncHTTPTransport.handle_async_request
+        cloud = self._cloud
+
+        def handle_request(transport: Any, request: Any) -> Any:
+            answer = cloud_answer(request, request.read())
+            return answer if answer is not None else original_sync(transport, request)
+
+        async def handle_async_request(transport: Any, request: Any) -> Any:
+            answer = cloud_answer(request, await request.aread())
+            return answer if answer is not None else await original_async(transport, request)
+
+        def cloud_answer(request: Any, body: bytes) -> Any:
+            url = str(request.url)
+            hosts = cloud._world_hosts
+            if hosts.lookup(url)[0]:
+                http = HttpRequest(
+                    method=request.method,
+                    url=url,
+                    headers={k.lower(): v for k, v in request.headers.items()},
+                    body=body,
+                )
+                response = cloud._handle(http)
+                return httpx.Response(
+                    response.status, headers=response.headers, content=response.body, request=request
+                )
+            if hosts.allowed(url):
+                return None
+            raise httpx.ConnectError(guard_message(url, request.method), request=request)
+
+        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+        httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[method-assign]
+        self._saved = (httpx, original_sync, original_async)
+
+    def stop(self) -> None:
+        if self._saved is None:
+            return
+        httpx, original_sync, original_async = self._saved
+        httpx.HTTPTransport.handle_request = original_sync
+        httpx.AsyncHTTPTransport.handle_async_request = original_async
+        self._saved = None
