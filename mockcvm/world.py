@@ -19,6 +19,8 @@ from mockcvm.journal import Journal
 from mockcvm.options import Options
 
 if TYPE_CHECKING:
+    from mockcvm.services.cvm.models import Instance
+    from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.billing.backend import BillingBackend
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cvm.backend import CvmBackend
@@ -31,6 +33,7 @@ class World:
         from mockcvm.services.billing.backend import BillingBackend
         from mockcvm.services.cbs.backend import CbsBackend
         from mockcvm.services.cvm.backend import CvmBackend
+        from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
 
@@ -47,6 +50,7 @@ class World:
         self.internal_errors: list[str] = []
         self.billing: BillingBackend = BillingBackend(self)
         self.cvm: CvmBackend = CvmBackend(self)
+        self.timers: TimerBackend = TimerBackend(self)
         self.vpc: VpcBackend = VpcBackend(self)
         self.cbs: CbsBackend = CbsBackend(self)
         self.tag: TagBackend = TagBackend(self)
@@ -55,6 +59,15 @@ class World:
     def now(self) -> float:
         """The world's time: the clock's now once caught up, an event's due instant while that event runs."""
         return self.timeline.now
+
+    def instance_released(
+        self, instance: Instance, release_address: bool = False, release_prepaid_data_disks: bool = False
+    ) -> None:
+        """Tell every service that ``instance`` is gone (docs/internals.md)."""
+        self.cbs.instance_released(instance, release_prepaid_data_disks)
+        self.vpc.instance_released(instance, release_address)
+        self.tag.instance_released(instance)
+        self.billing.instance_changed(instance)
 
     def catch_up(self) -> None:
         """Apply everything that fell due up to the clock's now, in time order."""

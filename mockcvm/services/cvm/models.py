@@ -1,0 +1,70 @@
+"""The CVM instance as the fake keeps it. Field names follow the API in snake_case.
+
+This is the contract between the services: the CVM backend owns instances; billing, timers, CBS, VPC and Tag
+read these fields and are told about changes through the hooks named in docs/internals.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+PREPAID = "PREPAID"
+POSTPAID = "POSTPAID_BY_HOUR"
+SPOTPAID = "SPOTPAID"
+CHARGE_TYPES = (PREPAID, POSTPAID, SPOTPAID)
+
+# InstanceState values. There is no TERMINATED: a released instance is gone.
+PENDING = "PENDING"
+LAUNCH_FAILED = "LAUNCH_FAILED"
+RUNNING = "RUNNING"
+STOPPED = "STOPPED"
+STARTING = "STARTING"
+STOPPING = "STOPPING"
+REBOOTING = "REBOOTING"
+SHUTDOWN = "SHUTDOWN"  # in the recycle bin (停止待销毁)
+TERMINATING = "TERMINATING"
+
+
+@dataclass(eq=False)
+class Instance:
+    instance_id: str
+    uin: str
+    region: str
+    zone: str
+    instance_type: str
+    image_id: str
+    charge_type: str
+    name: str
+    created_time: float
+    cpu: int = 1
+    memory: int = 1
+    state: str = PENDING
+    #: While ``state`` is transitional: the state it settles into (None once settled).
+    settles_to: Optional[str] = None
+    restrict_state: str = "NORMAL"  # NORMAL / EXPIRED / PROTECTIVELY_ISOLATED
+    isolated_source: str = "NOTISOLATED"  # ARREAR / EXPIRE / MANMADE / NOTISOLATED
+    stop_charging_mode: str = "NOT_APPLICABLE"  # KEEP_CHARGING / STOP_CHARGING / NOT_APPLICABLE
+    disable_api_termination: bool = False
+    expired_time: Optional[float] = None  # PREPAID only
+    renew_flag: Optional[str] = None  # PREPAID only: NOTIFY_AND_MANUAL_RENEW / NOTIFY_AND_AUTO_RENEW / ...
+    tags: dict[str, str] = field(default_factory=dict)
+    system_disk: dict[str, Any] = field(default_factory=dict)  # API shape: DiskType, DiskId, DiskSize
+    data_disks: list[dict[str, Any]] = field(default_factory=list)  # API shape, with DiskId, DeleteWithInstance
+    private_ip: str = ""
+    public_ip: Optional[str] = None  # the ordinary public IP (InternetAccessible.PublicIpAssigned)
+    internet_max_bandwidth_out: int = 0
+    internet_charge_type: Optional[str] = None
+    vpc_id: str = ""
+    subnet_id: str = ""
+    security_group_ids: list[str] = field(default_factory=list)
+    project_id: int = 0
+    uuid: str = ""
+    host_name: str = ""
+    os_name: str = "TencentOS Server 3.1 (TK4)"
+    latest_operation: Optional[str] = None
+    latest_operation_state: Optional[str] = None  # OPERATING / SUCCESS / FAILED
+    latest_operation_request_id: Optional[str] = None
+    #: While SHUTDOWN in the recycle bin: when it will be released.
+    recycle_bin_deadline: Optional[float] = None
+    released: bool = False
