@@ -111,7 +111,10 @@ def _authenticate(world: World, call: ApiCall) -> Account:
             f"mockcvm does not implement the {call.service} service; it fakes {', '.join(schema.SERVICES)}."
         )
     if not schema.has_action(call.service, call.action):
-        raise InvalidAction(f"The action `{call.action}` does not exist in {call.service}.")
+        raise InvalidAction(
+            f"The action `{call.action}` does not exist in {call.service}.",
+            message_zh=f"接口 `{call.action}` 在 {call.service} 中不存在。",
+        )
     expected_version = schema.version_of(call.service)
     if call.version != expected_version:
         raise NoSuchVersion(
@@ -143,7 +146,8 @@ def _serve(world: World, call: ApiCall, account: Account, request_id: str) -> di
     if handler is None:
         world.unimplemented.append(f"{call.service}:{call.action}")
         raise NotImplementedByMockcvm(
-            f"mockcvm does not implement {call.service}:{call.action} yet; see the README for what it fakes."
+            f"mockcvm does not implement {call.service}:{call.action} yet; see the README for what it fakes.",
+            message_zh=f"mockcvm 尚未实现 {call.service}:{call.action}，已实现的接口见 README。",
         )
     context = Context(world, account, region or world.options.region, request_id, call)
     return handler(context, params)

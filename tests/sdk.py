@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException as SDKError
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
@@ -17,6 +18,8 @@ VERSIONS = {
     "billing": "v20180709",
     "sts": "v20180813",
 }
+__all__ = ["SDKError", "call", "client", "models", "request"]
+
 CLASS_NAMES = {"cvm": "Cvm", "vpc": "Vpc", "cbs": "Cbs", "tag": "Tag", "billing": "Billing", "sts": "Sts"}
 
 SECRET_ID = "AKIDmockcvmTESTsecretid00000000000"
@@ -49,7 +52,7 @@ def client(
         profile.language = language
     suffix = "_client_async" if asynchronous else "_client"
     module = importlib.import_module(f"tencentcloud.{service}.{VERSIONS[service]}.{service}{suffix}")
-    cls = getattr(module, CLASS_NAMES[service] + ("ClientAsync" if asynchronous else "Client"))
+    cls = getattr(module, CLASS_NAMES[service] + "Client")
     return cls(credential.Credential(secret_id, secret_key), region, profile)
 
 

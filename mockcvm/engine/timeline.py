@@ -75,6 +75,7 @@ class Timeline:
         """Apply every event due at or before ``moment`` in order; return how many ran."""
         ran = 0
         heap = self._heap
+        moment = max(moment, self.now)  # a clock moved backwards still sees what is due by the world's now
         while heap and heap[0].due <= moment:
             event = heapq.heappop(heap)
             if event.cancelled:
@@ -85,8 +86,7 @@ class Timeline:
                 self.now = event.due
             event.action()
             ran += 1
-        if moment > self.now:
-            self.now = moment
+        self.now = moment
         if len(heap) > 64 and len(heap) > 4 * self._pending:
             self._compact()
         return ran

@@ -59,14 +59,18 @@ def _object(service: str, object_name: str, value: Any, path: str, flattened: bo
         member = spec.get(name)
         where = f"{path}.{name}" if path else name
         if member is None:
-            raise UnknownParameter(f"The parameter `{where}` is not recognized.")
+            raise UnknownParameter(
+                f"The parameter `{where}` is not recognized.", message_zh=f"参数 `{where}` 无法识别。"
+            )
         if item is None:
             continue
         out[name] = _value(service, member, item, where, flattened)
     for name, member in spec.items():
         if member[2] and name not in out:
             where = f"{path}.{name}" if path else name
-            raise MissingParameter(f"The request is missing a required parameter `{where}`.")
+            raise MissingParameter(
+                f"The request is missing a required parameter `{where}`.", message_zh=f"缺少必填参数 `{where}`。"
+            )
     return out
 
 

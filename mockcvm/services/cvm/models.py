@@ -6,6 +6,7 @@ read these fields and are told about changes through the hooks named in docs/int
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -24,6 +25,32 @@ STOPPING = "STOPPING"
 REBOOTING = "REBOOTING"
 SHUTDOWN = "SHUTDOWN"  # in the recycle bin (停止待销毁)
 TERMINATING = "TERMINATING"
+STATES = (PENDING, LAUNCH_FAILED, RUNNING, STOPPED, STARTING, STOPPING, REBOOTING, SHUTDOWN, TERMINATING)
+
+#: ``Instance.settles_to`` while TERMINATING: the instance is released (gone from every read) when it settles.
+RELEASED = "RELEASED"
+
+# RestrictState / IsolatedSource / StopChargingMode / LatestOperationState values.
+NORMAL = "NORMAL"
+EXPIRED = "EXPIRED"
+NOTISOLATED = "NOTISOLATED"
+MANMADE = "MANMADE"
+EXPIRE = "EXPIRE"
+ARREAR = "ARREAR"
+KEEP_CHARGING = "KEEP_CHARGING"
+STOP_CHARGING = "STOP_CHARGING"
+NOT_APPLICABLE = "NOT_APPLICABLE"
+OPERATING = "OPERATING"
+SUCCESS = "SUCCESS"
+FAILED = "FAILED"
+
+AUTO_RENEW = "NOTIFY_AND_AUTO_RENEW"
+MANUAL_RENEW = "NOTIFY_AND_MANUAL_RENEW"
+RENEW_FLAGS = (AUTO_RENEW, MANUAL_RENEW, "DISABLE_NOTIFY_AND_MANUAL_RENEW")
+#: The months a prepaid Period may be.
+PERIODS = frozenset(list(range(1, 13)) + [24, 36, 48, 60])
+
+INSTANCE_ID = re.compile(r"ins-[a-z0-9]{8}\Z")
 
 
 @dataclass(eq=False)
@@ -40,7 +67,8 @@ class Instance:
     cpu: int = 1
     memory: int = 1
     state: str = PENDING
-    #: While ``state`` is transitional: the state it settles into (None once settled).
+    #: While an operation is in flight: the state it settles into (``RELEASED`` for a TERMINATING instance);
+    #: None once settled. The shown ``state`` may already equal it (a prepaid terminate shows SHUTDOWN at once).
     settles_to: Optional[str] = None
     restrict_state: str = "NORMAL"  # NORMAL / EXPIRED / PROTECTIVELY_ISOLATED
     isolated_source: str = "NOTISOLATED"  # ARREAR / EXPIRE / MANMADE / NOTISOLATED
@@ -59,8 +87,8 @@ class Instance:
     subnet_id: str = ""
     security_group_ids: list[str] = field(default_factory=list)
     project_id: int = 0
-    uuid: str = ""
-    host_name: str = ""
+    uuid: str = ""  # empty: derived from the instance id when read (seeded instances save the memory)
+    host_name: str = ""  # empty: derived from the private IP when read
     os_name: str = "TencentOS Server 3.1 (TK4)"
     latest_operation: Optional[str] = None
     latest_operation_state: Optional[str] = None  # OPERATING / SUCCESS / FAILED
@@ -68,3 +96,17 @@ class Instance:
     #: While SHUTDOWN in the recycle bin: when it will be released.
     recycle_bin_deadline: Optional[float] = None
     released: bool = False
+    #: What the TerminateInstances that destroys (or bins) the instance asked for, applied at release (SPEC §7).
+    release_address: bool = False
+    release_prepaid_data_disks: bool = False
+    #: Why the instance was (or is being) released: "TerminateInstances", "recycle bin", "expiry", "timer", ...
+    release_reason: Optional[str] = None
+
+    @property
+    def in_recycle_bin(self) -> bool:
+        return self.state == SHUTDOWN
+
+    @property
+    def charge_class(self) -> str:
+        """PREPAID, or POSTPAID for both POSTPAID_BY_HOUR and SPOTPAID (they share every lifecycle rule)."""
+        return PREPAID if self.charge_type == PREPAID else POSTPAID

@@ -1,0 +1,181 @@
+"""Per-second rating with hourly settlement, computed from rates and elapsed time (never by ticking).
+
+An account's charges are *rate segments*: ``(resource, reason, rate per hour, start, end)``; a resource whose rate
+changes closes its segment and opens another. Settlements happen at every full UTC hour (epoch multiple of 3600);
+the settlement at ``H`` debits, for every segment, its *piece* of the period ``[H - 1 h, H)``:
+
+    piece = rate x (seconds of the segment inside the period) / 3600, rounded to the cent, ROUND_HALF_UP
+
+Instants are whole seconds (``floor`` of the world's time). The ledger shows exactly these pieces, one row per
+(segment, settlement hour), so the balance always equals opening + payments - the sum of the ledger.
+
+Cost: the rating keeps, per account, the number of *full-period* segments per rate (``full``) and the per-hour
+debit they make (``hourly``, sum of count x piece(rate, 1 h)). Segments opened or closed since the last settlement
+are "changes"; a settlement is O(changes since the last one + 1) and N further full hours cost O(1) together
+(``N x hourly``). The first hour at which the balance goes below zero is computed in closed form
+(:meth:`AccountRating.next_crossing`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterator, Optional
+
+HOUR = 3600
+CENT = Decimal("0.01")
+_HOUR_DECIMAL = Decimal(HOUR)
+ZERO = Decimal(0)
+
+
+def piece(rate: Decimal, seconds: int) -> Decimal:
+    """What ``rate`` yuan/hour costs over ``seconds``, rounded to the cent (ROUND_HALF_UP)."""
+    if seconds <= 0:
+        return ZERO
+    if seconds == HOUR:
+        return rate.quantize(CENT, rounding=ROUND_HALF_UP)
+    return (rate * seconds / _HOUR_DECIMAL).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def second_of(moment: float) -> int:
+    """The whole second billing uses for a world instant."""
+    return math.floor(moment)
+
+
+def hour_floor(second: int) -> int:
+    return second - second % HOUR
+
+
+class Segment:
+    """One resource charged at one rate from ``start`` until ``end`` (None: still running)."""
+
+    __slots__ = ("resource_id", "reason", "rate", "start", "end")
+
+    def __init__(self, resource_id: str, reason: str, rate: Decimal, start: int) -> None:
+        self.resource_id = resource_id
+        self.reason = reason
+        self.rate = rate
+        self.start = start
+        self.end: Optional[int] = None
+
+    def pieces(self, until: int) -> Iterator[tuple[int, Decimal]]:
+        """``(settlement hour, amount)`` for every settled period this segment overlaps, up to ``until``."""
+        end = until if self.end is None else min(self.end, until)
+        period_start = hour_floor(self.start)
+        while period_start < end:
+            period_end = period_start + HOUR
+            seconds = min(end, period_end) - max(self.start, period_start)
+            yield period_end, piece(self.rate, seconds)
+            period_start = period_end
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A settlement that left the balance below zero."""
+
+    at: int  # the settlement hour
+
+
+class AccountRating:
+    """The rate segments of one account and the settled state (``settled_to``, the debit still to come)."""
+
+    def __init__(self, now: int) -> None:
+        self.settled_to = hour_floor(now)
+        self.segments: list[Segment] = []  # every segment ever opened, in order (for the ledger)
+        self.active: dict[tuple[str, str], Segment] = {}
+        self.full: dict[Decimal, int] = {}  # rate -> active segments that cover the whole open period
+        self.hourly = ZERO  # what one hour of the ``full`` segments debits
+        self.fresh: list[Segment] = []  # segments opened inside the open period (may have closed since)
+        self.fresh_hourly = ZERO  # piece(rate, 1 h) of the fresh segments still active
+        self.pending = ZERO  # what the open period debits beyond ``hourly`` (fresh and closed pieces)
+
+    @property
+    def period_end(self) -> int:
+        return self.settled_to + HOUR
+
+    def rate_of(self, resource_id: str, reason: str) -> Decimal:
+        segment = self.active.get((resource_id, reason))
+        return segment.rate if segment else ZERO
+
+    def set_rate(self, resource_id: str, reason: str, rate: Decimal, now: int) -> bool:
+        """Charge ``rate`` from ``now`` on (the account must be settled up to ``now``). True if anything changed."""
+        key = (resource_id, reason)
+        current = self.active.get(key)
+        if current is not None and current.rate == rate:
+            return False
+        if current is None and rate == 0:
+            return False
+        if current is not None:
+            self._close(current, now)
+            del self.active[key]
+        if rate > 0:
+            segment = Segment(resource_id, reason, rate, now)
+            self.segments.append(segment)
+            self.active[key] = segment
+            if now <= self.settled_to:
+                self._add_full(rate)
+            else:
+                self.fresh.append(segment)
+                self.fresh_hourly += piece(rate, HOUR)
+                self.pending += piece(rate, self.period_end - now)
+        return True
+
+    def _close(self, segment: Segment, now: int) -> None:
+        segment.end = now
+        rate = segment.rate
+        if segment.start <= self.settled_to:  # a full segment: it now ends inside the open period
+            self._remove_full(rate)
+            self.pending += piece(rate, now - self.settled_to)
+        else:
+            self.fresh_hourly -= piece(rate, HOUR)
+            self.pending += piece(rate, now - segment.start) - piece(rate, self.period_end - segment.start)
+
+    def _add_full(self, rate: Decimal) -> None:
+        self.full[rate] = self.full.get(rate, 0) + 1
+        self.hourly += piece(rate, HOUR)
+
+    def _remove_full(self, rate: Decimal) -> None:
+        count = self.full[rate] - 1
+        if count:
+            self.full[rate] = count
+        else:
+            del self.full[rate]
+        self.hourly -= piece(rate, HOUR)
+
+    def settle(self, now: int, balance: Decimal) -> tuple[Decimal, Optional[Crossing]]:
+        """Apply every settlement up to ``now``; return the new balance and the first one that left it below zero."""
+        target = hour_floor(now)
+        if target <= self.settled_to:
+            return balance, None
+        periods = (target - self.settled_to) // HOUR
+        crossing: Optional[Crossing] = None
+        first_debit = self.hourly + self.pending
+        after_first = balance - first_debit
+        if balance >= 0 and after_first < 0:
+            crossing = Crossing(self.period_end)
+        for segment in self.fresh:
+            if segment.end is None:
+                self._add_full(segment.rate)
+        self.fresh = []
+        self.fresh_hourly = ZERO
+        self.pending = ZERO
+        rest = periods - 1
+        after_all = after_first - rest * self.hourly
+        if crossing is None and after_first >= 0 and after_all < 0:
+            hours = int(after_first // self.hourly) + 1
+            crossing = Crossing(self.period_end + hours * HOUR)
+        self.settled_to = target
+        return after_all, crossing
+
+    def next_crossing(self, balance: Decimal) -> Optional[int]:
+        """The settlement hour at which, if nothing changes, the balance first goes below zero (None: never)."""
+        if balance < 0:
+            return None
+        after_first = balance - self.hourly - self.pending
+        if after_first < 0:
+            return self.period_end
+        hourly = self.hourly + self.fresh_hourly
+        if hourly <= 0:
+            return None
+        return self.period_end + (int(after_first // hourly) + 1) * HOUR

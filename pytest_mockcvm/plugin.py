@@ -1,0 +1,1 @@
+"""pytest plugin for mockcvm (fixtures and marker)."""
