@@ -41,7 +41,7 @@ class Row:
     @property
     def status(self) -> str:
         if self.value is None:
-            return self.note or "n/a"
+            return "ERROR" if self.note == "ERROR" else "n/a"
         if self.goal is None:
             return "info"
         return "ok" if self.value <= self.goal else "MISSED"

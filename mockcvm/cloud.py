@@ -150,3 +150,11 @@ class Cloud:
     def catch_up(self) -> None:
         """Apply everything that fell due up to now (requests and control calls do this by themselves)."""
         self.world.catch_up()
+
+    def dump(self) -> str:
+        """The world as readable text (time, balances, instances with state and bin deadline, timers, what is due
+        next, the latest calls), after catching up with the clock. The pytest plugin adds it to failure reports."""
+        from mockcvm.dump import dump_world
+
+        with self.world.lock:
+            return dump_world(self._caught_up())

@@ -1,5 +1,8 @@
 """The ``httpx`` adapter (the SDK's ``*_client_async`` clients), patching httpx's transports at class level.
 
+Requests for other hosts are refused by the network guard unless allowed, or unless a user's own httpx mock was
+already in place when mockcvm started (then it gets them, as with ``responses`` on the requests side).
+
 httpx is imported only when a mock starts and httpx is installed; mockcvm does not need it otherwise.
 """
 
@@ -27,6 +30,8 @@ class HttpxTransport:
         original_sync = httpx.HTTPTransport.handle_request
         original_async = httpx.AsyncHTTPTransport.handle_async_request
         cloud = self._cloud
+        # A user's own httpx mock (pytest-httpx, respx) patched in before us decides about the hosts it knows.
+        foreign_mock_underneath = getattr(original_async, "__module__", "httpx").split(".")[0] != "httpx"
 
         def handle_request(transport: Any, request: Any) -> Any:
             answer = cloud_answer(request, request.read())
@@ -50,7 +55,7 @@ class HttpxTransport:
                 return httpx.Response(
                     response.status, headers=response.headers, content=response.body, request=request
                 )
-            if hosts.allowed(url):
+            if hosts.allowed(url) or foreign_mock_underneath:
                 return None
             raise httpx.ConnectError(guard_message(url, request.method), request=request)
 

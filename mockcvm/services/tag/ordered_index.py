@@ -1,0 +1,96 @@
+"""An insertion-ordered collection that pages in O(log n + page) however large it grows.
+
+Describe calls page through resources (``Offset``/``Limit`` in VPC and CBS, an opaque ``PaginationToken`` in Tag).
+A plain dict pages with ``islice``, whose cost grows with the offset. :class:`OrderedIndex` keeps, beside the dict,
+the keys in insertion order in a list, each with a sequence number that only grows. Removing a key leaves a hole in
+the list (O(1) via the key's position); holes are squeezed out, in one O(n) pass, when they pile up or before a
+positional read. A token names the last sequence number seen, so resuming after it is a bisection, and stays valid
+when items before or after it come and go.
+
+VPC, CBS and Tag all use it (it lives here because Tag is the service that spans the others).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Generic, Hashable, Iterator, Optional, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class OrderedIndex(Generic[K, V]):
+    """``key -> value`` in insertion order, with O(1) add/get/remove and cheap paging."""
+
+    __slots__ = ("_values", "_keys", "_seqs", "_position", "_holes", "_next_seq")
+
+    def __init__(self) -> None:
+        self._values: dict[K, V] = {}
+        self._keys: list[Optional[K]] = []  # None marks a hole left by a removal
+        self._seqs: list[int] = []  # ascending; a hole keeps its sequence number
+        self._position: dict[K, int] = {}
+        self._holes = 0
+        self._next_seq = 1
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def __iter__(self) -> Iterator[V]:
+        return iter(list(self._values.values()))
+
+    def get(self, key: K) -> Optional[V]:
+        return self._values.get(key)
+
+    def add(self, key: K, value: V) -> None:
+        """Append ``key`` (a key already present keeps its place and gets the new value)."""
+        if key in self._values:
+            self._values[key] = value
+            return
+        self._values[key] = value
+        self._position[key] = len(self._keys)
+        self._keys.append(key)
+        self._seqs.append(self._next_seq)
+        self._next_seq += 1
+
+    def remove(self, key: K) -> Optional[V]:
+        """Forget ``key``; returns its value, or None if it was not there."""
+        value = self._values.pop(key, None)
+        if key not in self._position:
+            return value
+        self._keys[self._position.pop(key)] = None
+        self._holes += 1
+        if self._holes > 64 and self._holes * 2 > len(self._keys):
+            self._squeeze()
+        return value
+
+    def page(self, offset: int, limit: int) -> list[V]:
+        """The values at positions ``offset .. offset+limit-1`` in insertion order."""
+        if self._holes:
+            self._squeeze()
+        keys = self._keys[offset : offset + limit]
+        return [self._values[k] for k in keys if k is not None]
+
+    def seq_of(self, key: K) -> int:
+        """The sequence number of ``key`` (for a pagination token)."""
+        return self._seqs[self._position[key]]
+
+    def after(self, seq: int) -> Iterator[tuple[int, V]]:
+        """``(sequence, value)`` for every key added after sequence number ``seq``, in order."""
+        start = bisect_right(self._seqs, seq)
+        for i in range(start, len(self._keys)):
+            key = self._keys[i]
+            if key is not None:
+                yield self._seqs[i], self._values[key]
+
+    def _squeeze(self) -> None:
+        keys: list[Optional[K]] = []
+        seqs: list[int] = []
+        for key, seq in zip(self._keys, self._seqs):
+            if key is not None:
+                self._position[key] = len(keys)
+                keys.append(key)
+                seqs.append(seq)
+        self._keys, self._seqs, self._holes = keys, seqs, 0

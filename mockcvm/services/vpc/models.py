@@ -1,0 +1,59 @@
+"""The elastic IP (EIP) as the fake keeps it, and how it reads in the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from mockcvm import clock
+
+# AddressStatus values the fake uses (the real API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
+BIND = "BIND"
+UNBIND = "UNBIND"
+
+
+@dataclass(eq=False)
+class Address:
+    address_id: str
+    address_ip: str
+    uin: str
+    region: str
+    created_time: float
+    name: str = ""
+    address_type: str = "EIP"
+    status: str = UNBIND
+    instance_id: Optional[str] = None
+    private_ip: Optional[str] = None
+    internet_charge_type: str = "TRAFFIC_POSTPAID_BY_HOUR"
+    bandwidth: int = 1
+    isp: str = "BGP"
+    tags: dict[str, str] = field(default_factory=dict)
+    released: bool = False
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``Address`` object of DescribeAddresses (every member the schema says is always returned)."""
+        bound = self.status == BIND
+        return {
+            "AddressId": self.address_id,
+            "AddressName": self.name,
+            "AddressStatus": self.status,
+            "AddressIp": self.address_ip,
+            "InstanceId": self.instance_id,
+            "CreatedTime": clock.iso(self.created_time),
+            "NetworkInterfaceId": None,
+            "PrivateAddressIp": self.private_ip if bound else None,
+            "IsArrears": False,
+            "IsBlocked": False,
+            "IsEipDirectConnection": False,
+            "AddressType": self.address_type,
+            "CascadeRelease": False,
+            "EipAlgType": {"Ftp": False, "Sip": False},
+            "InternetServiceProvider": self.isp,
+            "LocalBgp": False,
+            "Bandwidth": self.bandwidth,
+            "InternetChargeType": self.internet_charge_type,
+            "TagSet": [{"Key": k, "Value": v} for k, v in self.tags.items()],
+            "DeadlineDate": None,
+            "InstanceType": "CVM" if bound else None,
+            "Egress": "center_egress1",
+        }

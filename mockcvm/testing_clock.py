@@ -1,0 +1,226 @@
+"""A test's hand on the clock: freeze time, then move it forward (``tick``, ``move_to``) and read it (``now``).
+
+The fake reads time from ``time.time()`` (mockcvm/clock.py), so whatever moves ``time.time()`` moves the fake and the
+code under test together. :class:`CvmClock` is that mover. It works through freezegun by default, and drives
+time-machine instead when a time-machine travel is already active when the clock starts (or when asked to):
+
+- ``CvmClock.start(start)`` with no time library active: starts a freezegun ``freeze_time(start)`` of its own, and
+  stops it in ``stop()``.
+- a freezegun freeze already active (started by an earlier fixture): the clock drives that freeze, and leaves it
+  running in ``stop()``.
+- a time-machine travel already active, or ``prefer="time-machine"``: the clock drives the innermost time-machine
+  travel (``shift``/``move_to``), starting one of its own (``tick=False``) if none is active.
+
+Time only moves forward: the fake never undoes what happened (a released instance stays released), so ``tick``
+refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. If the test starts a freezegun
+freeze of its own *after* the clock started (``@freeze_time`` on the test, ``with freeze_time(...)`` inside it), that
+freeze hides the clock's: ``tick``/``move_to`` then raise :class:`MockcvmError` saying so, rather than moving a clock
+nobody reads.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional, Union
+
+from mockcvm import clock
+from mockcvm.errors import MockcvmError
+
+Moment = Union[datetime, str, float, int]
+
+BACKENDS = ("freezegun", "time-machine")
+
+
+def parse_moment(moment: Moment, what: str = "moment") -> datetime:
+    """An aware UTC datetime from a datetime (naive means UTC), an ISO 8601 string or epoch seconds."""
+    if isinstance(moment, bool):
+        raise TypeError(f"{what} must be a datetime, an ISO 8601 string or epoch seconds, got {moment!r}")
+    if isinstance(moment, (int, float)):
+        return datetime.fromtimestamp(moment, timezone.utc)
+    if isinstance(moment, str):
+        text = moment.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{what} {moment!r} is not an ISO 8601 time; write it like '2026-01-05T04:00:00Z'"
+            ) from None
+    if not isinstance(moment, datetime):
+        raise TypeError(f"{what} must be a datetime, an ISO 8601 string or epoch seconds, got {moment!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    text = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond:06d}"
+    return text + "Z"
+
+
+def time_machine_active() -> bool:
+    """True when a time-machine travel is in progress (without importing time-machine)."""
+    module = sys.modules.get("time_machine")
+    return bool(module is not None and getattr(module, "traveller_stack", None))
+
+
+def freezegun_active() -> bool:
+    """True when a freezegun freeze is in progress (without importing freezegun)."""
+    api = sys.modules.get("freezegun.api")
+    return bool(api is not None and getattr(api, "freeze_factories", None))
+
+
+class CvmClock:
+    """Controls the time the fake (and the code under test) sees. Made by :meth:`start`; undone by :meth:`stop`.
+
+    ``stop()`` ends the freeze or travel the clock started itself and leaves one it adopted running. It never
+    changes the fake world: what happened while time was moved stays.
+    """
+
+    def __init__(self, backend: str, handle: Any, owner: Any) -> None:
+        self.backend = backend  #: "freezegun" or "time-machine"
+        self._handle = handle  # freezegun factory; unused for time-machine (the innermost travel is driven)
+        self._owner = owner  # what to stop in stop(): our own freeze_time / travel, or None if adopted
+        self._time_machine_depth = len(_time_machine_stack())
+        self.stopped = False
+
+    # -- making one -----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None) -> CvmClock:
+        """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already active.
+
+        ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
+        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only).
+        """
+        if prefer is not None and prefer not in BACKENDS:
+            raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
+        moment = parse_moment(start, "start") if start is not None else None
+        if prefer == "time-machine" or (prefer is None and time_machine_active()):
+            made = cls._start_time_machine(moment)
+        elif freezegun_active():
+            from freezegun.api import freeze_factories
+
+            made = cls("freezegun", freeze_factories[-1], None)
+            if moment is not None:
+                made.move_to(moment)
+        else:
+            from freezegun import freeze_time
+
+            initial = moment or datetime.fromtimestamp(int(clock.now()), timezone.utc)
+            freezer = freeze_time(initial)
+            factory = freezer.start()
+            made = cls("freezegun", factory, freezer)
+        return made
+
+    @classmethod
+    def _start_time_machine(cls, moment: Optional[datetime]) -> CvmClock:
+        try:
+            import time_machine
+        except ImportError:  # pragma: no cover - depends on the install
+            raise MockcvmError("prefer='time-machine' needs time-machine: pip install time-machine") from None
+        if time_machine.traveller_stack:
+            made = cls("time-machine", None, None)
+            if moment is not None:
+                made.move_to(moment)
+            return made
+        if freezegun_active():
+            raise MockcvmError(
+                "cvm_clock cannot use time-machine while a freezegun freeze is active; use one time library"
+            )
+        travel = time_machine.travel(moment or datetime.fromtimestamp(int(clock.now()), timezone.utc), tick=False)
+        travel.start()
+        made = cls("time-machine", None, travel)
+        made._time_machine_depth = len(_time_machine_stack())
+        return made
+
+    def stop(self) -> None:
+        """End the freeze or travel this clock started (an adopted one keeps running). Calling it twice is harmless."""
+        if self.stopped:
+            return
+        self.stopped = True
+        if self._owner is not None:
+            self._owner.stop()
+
+    # -- reading and moving ---------------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current time as the fake and the code under test see it (aware, UTC)."""
+        return datetime.fromtimestamp(clock.now(), timezone.utc)
+
+    def tick(self, seconds: Union[float, timedelta] = 1.0) -> datetime:
+        """Move time forward by ``seconds`` (a number or a timedelta, >= 0); returns the new now."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float, timedelta)):
+            raise TypeError(f"cvm_clock.tick() takes seconds (a number) or a timedelta, got {seconds!r}")
+        delta = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
+        if delta < timedelta(0):
+            raise ValueError(
+                f"cvm_clock.tick({seconds!r}): time only moves forward, give seconds >= 0. The fake never undoes "
+                "what happened, so there is no way back."
+            )
+        self._check_in_control("tick")
+        if self.backend == "time-machine":
+            _time_machine_stack()[-1].shift(delta)
+        else:
+            self._handle.tick(delta)
+        return self.now()
+
+    def move_to(self, moment: Moment) -> datetime:
+        """Move time forward to ``moment`` (a datetime, naive meaning UTC, or an ISO 8601 string); returns it."""
+        target = parse_moment(moment, "cvm_clock.move_to()")
+        current = self.now()
+        if target < current:
+            raise ValueError(
+                f"cvm_clock.move_to({_iso(target)}) would move time backwards from {_iso(current)}. The fake never "
+                "undoes what happened, so time only moves forward. To start a test at an earlier moment use "
+                "@pytest.mark.mockcvm(clock_start=...) (or the ini option mockcvm_clock_start)."
+            )
+        self._check_in_control("move_to")
+        if self.backend == "time-machine":
+            _time_machine_stack()[-1].move_to(target)
+        else:
+            self._handle.move_to(target)
+        return self.now()
+
+    def _check_in_control(self, what: str) -> None:
+        if self.stopped:
+            raise MockcvmError(f"cvm_clock.{what}(): this clock was stopped (its test or fixture has ended)")
+        if self.backend == "time-machine":
+            if not _time_machine_stack():
+                raise MockcvmError(
+                    f"cvm_clock.{what}(): the time-machine travel this clock drives has ended; nothing to move"
+                )
+            if freezegun_active():
+                raise MockcvmError(
+                    f"cvm_clock.{what}(): a freezegun freeze started on top of the time-machine travel that "
+                    "cvm_clock drives, and freezegun hides it. Use one time library in a test."
+                )
+            return
+        from freezegun.api import freeze_factories
+
+        if self._handle not in freeze_factories:
+            raise MockcvmError(f"cvm_clock.{what}(): the freezegun freeze this clock drives has ended")
+        if freeze_factories[-1] is not self._handle:
+            raise MockcvmError(
+                f"cvm_clock.{what}(): the test started a freezegun freeze of its own (freeze_time) after cvm_clock "
+                "froze time, and that freeze now decides the time, so cvm_clock cannot move it. Use one of them: "
+                "drop the test's freeze_time and set the start with @pytest.mark.mockcvm(clock_start=...), or start "
+                "the freeze in a fixture that runs before cvm_clock (cvm_clock then drives it), or move your own "
+                "freeze with its tick()/move_to() and do not request cvm_clock."
+            )
+        if len(_time_machine_stack()) > self._time_machine_depth:
+            raise MockcvmError(
+                f"cvm_clock.{what}(): a time-machine travel started after cvm_clock froze time with freezegun; "
+                "freezegun hides it. Start the travel in a fixture that runs before cvm_clock, or request "
+                "time-machine's time_machine fixture in the test: cvm_clock then works through time-machine."
+            )
+
+
+def _time_machine_stack() -> list[Any]:
+    module = sys.modules.get("time_machine")
+    stack = getattr(module, "traveller_stack", None) if module is not None else None
+    return stack if stack is not None else []
