@@ -19,6 +19,7 @@ from mockcvm.world import World
 
 if TYPE_CHECKING:
     from mockcvm.accounts import Account
+    from mockcvm.services.billing.ledger import LedgerEntry
 
 
 class Cloud:
@@ -158,3 +159,16 @@ class Cloud:
 
         with self.world.lock:
             return dump_world(self._caught_up())
+
+    def ledger(self, account: Optional[str] = None) -> list[LedgerEntry]:
+        """Every charge settled so far, oldest first (all accounts, or one): hourly pieces of postpaid resources
+        (one row per resource and settlement hour, rounded to the cent) and up-front prepaid charges. For every
+        account, ``balance == sum(payments) - sum(ledger amounts)`` (see ``cloud.world.billing.payments``)."""
+        with self.world.lock:
+            world = self._caught_up()
+            return world.billing.ledger(self._account(account).uin if account is not None else None)
+
+    @property
+    def prices(self) -> dict[str, Decimal]:
+        """The price table in use (yuan): the defaults, overridden by ``mock_cvm(prices={...})``."""
+        return self.world.billing.prices()

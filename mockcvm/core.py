@@ -6,7 +6,7 @@ import asyncio
 import functools
 import inspect
 import threading
-from typing import Any, Callable, Optional, TypeVar, Union, overload
+from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload
 
 from mockcvm.cloud import Cloud
 from mockcvm.errors import MockcvmError
@@ -15,6 +15,12 @@ from mockcvm.transports.httpx_transport import HttpxTransport
 from mockcvm.transports.requests_transport import RequestsTransport
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Transport(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class MockCvm:
@@ -30,7 +36,7 @@ class MockCvm:
         self._depth = 0
         self._lock = threading.Lock()
         self._cloud: Optional[Cloud] = None
-        self._transports: list[Any] = []
+        self._transports: list[_Transport] = []
 
     @property
     def cloud(self) -> Cloud:
@@ -48,7 +54,7 @@ class MockCvm:
             self._depth += 1
             if self._depth == 1:
                 cloud = Cloud(self.options)
-                transports = [RequestsTransport(cloud), HttpxTransport(cloud)]
+                transports: list[_Transport] = [RequestsTransport(cloud), HttpxTransport(cloud)]
                 for transport in transports:
                     transport.start()
                 self._cloud, self._transports = cloud, transports
@@ -116,7 +122,7 @@ class MockCvm:
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[assignment,method-assign]
             return cls
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and callable(member):

@@ -1,8 +1,9 @@
 """A readable dump of a fake world, for failure messages: time, balances, instances, timers, what is due next.
 
 It only reads; the caller decides whether to catch the world up first (:meth:`mockcvm.Cloud.dump` does). Every
-section is read defensively so a dump never hides the failure it is meant to explain: a part that cannot be read
-says so in one line.
+section is read defensively so a dump never hides the failure it is meant to explain: a part that cannot be
+read says so in one line.
+
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def _calls(world: World) -> list[str]:
     shown = calls[-MAX_CALLS:]
     lines = [f"calls ({len(calls)}{', latest ' + str(len(shown)) if len(shown) < len(calls) else ''}):"]
     for call in shown:
-        lines.append(f"  {iso(call.time)}  {call.service}:{call.action}  {call.region or '-'}  -> {call.error or 'ok'}")
+        outcome = call.error or "ok"
+        lines.append(f"  {iso(call.time)}  {call.service}:{call.action}  {call.region or '-'}  -> {outcome}")
     return lines
 
 

@@ -107,7 +107,7 @@ def _endpoints(value: Union[dict[str, Optional[str]], list[str], str]) -> tuple[
 def _seed(value: Any) -> Optional[int]:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise MockcvmError(f"seed must be an int or None, got {value!r}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _durations(value: Any) -> tuple[tuple[str, float], ...]:

@@ -1,21 +1,22 @@
-"""A test's hand on the clock: freeze time, then move it forward (``tick``, ``move_to``) and read it (``now``).
+"""A test's hand on the clock: freeze time, move it forward (``tick``, ``move_to``), read it (``now``).
 
-The fake reads time from ``time.time()`` (mockcvm/clock.py), so whatever moves ``time.time()`` moves the fake and the
-code under test together. :class:`CvmClock` is that mover. It works through freezegun by default, and drives
-time-machine instead when a time-machine travel is already active when the clock starts (or when asked to):
+The fake reads time from ``time.time()`` (mockcvm/clock.py), so whatever moves ``time.time()`` moves the fake
+and the code under test together. :class:`CvmClock` is that mover. It works through freezegun by default, and
+drives time-machine instead when a time-machine travel is already active when the clock starts (or when asked
+to):
 
-- ``CvmClock.start(start)`` with no time library active: starts a freezegun ``freeze_time(start)`` of its own, and
-  stops it in ``stop()``.
-- a freezegun freeze already active (started by an earlier fixture): the clock drives that freeze, and leaves it
-  running in ``stop()``.
-- a time-machine travel already active, or ``prefer="time-machine"``: the clock drives the innermost time-machine
-  travel (``shift``/``move_to``), starting one of its own (``tick=False``) if none is active.
+- ``CvmClock.start(start)`` with no time library active: starts a freezegun ``freeze_time(start)`` of its own,
+  and stops it in ``stop()``.
+- a freezegun freeze already active (started by an earlier fixture): the clock drives that freeze, and leaves
+  it running in ``stop()``.
+- a time-machine travel already active, or ``prefer="time-machine"``: the clock drives the innermost
+  time-machine travel (``shift``/``move_to``), starting one of its own (``tick=False``) if none is active.
 
 Time only moves forward: the fake never undoes what happened (a released instance stays released), so ``tick``
 refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. If the test starts a freezegun
-freeze of its own *after* the clock started (``@freeze_time`` on the test, ``with freeze_time(...)`` inside it), that
-freeze hides the clock's: ``tick``/``move_to`` then raise :class:`MockcvmError` saying so, rather than moving a clock
-nobody reads.
+freeze of its own *after* the clock started (``@freeze_time`` on the test, ``with freeze_time(...)`` inside
+it), that freeze hides the clock's: ``tick``/``move_to`` then raise :class:`MockcvmError` saying so, rather
+than moving a clock nobody reads.
 """
 
 from __future__ import annotations
@@ -75,10 +76,11 @@ def freezegun_active() -> bool:
 
 
 class CvmClock:
-    """Controls the time the fake (and the code under test) sees. Made by :meth:`start`; undone by :meth:`stop`.
+    """Controls the time the fake and the code under test see. Made by :meth:`start`, undone by :meth:`stop`.
 
     ``stop()`` ends the freeze or travel the clock started itself and leaves one it adopted running. It never
     changes the fake world: what happened while time was moved stays.
+
     """
 
     def __init__(self, backend: str, handle: Any, owner: Any) -> None:
@@ -88,14 +90,16 @@ class CvmClock:
         self._time_machine_depth = len(_time_machine_stack())
         self.stopped = False
 
-    # -- making one -----------------------------------------------------------------------------------------------
+    # -- making one ------------------------------------------------------------------------------------------
 
     @classmethod
     def start(cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None) -> CvmClock:
-        """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already active.
+        """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already
+        active.
 
         ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
         freezegun). With an adopted freeze or travel, ``start`` moves it (forward only).
+
         """
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
@@ -132,21 +136,24 @@ class CvmClock:
             raise MockcvmError(
                 "cvm_clock cannot use time-machine while a freezegun freeze is active; use one time library"
             )
-        travel = time_machine.travel(moment or datetime.fromtimestamp(int(clock.now()), timezone.utc), tick=False)
+        initial = moment or datetime.fromtimestamp(int(clock.now()), timezone.utc)
+        travel = time_machine.travel(initial, tick=False)
         travel.start()
         made = cls("time-machine", None, travel)
         made._time_machine_depth = len(_time_machine_stack())
         return made
 
     def stop(self) -> None:
-        """End the freeze or travel this clock started (an adopted one keeps running). Calling it twice is harmless."""
+        """End the freeze or travel this clock started (an adopted one keeps running). Calling it twice is
+        harmless.
+        """
         if self.stopped:
             return
         self.stopped = True
         if self._owner is not None:
             self._owner.stop()
 
-    # -- reading and moving ---------------------------------------------------------------------------------------
+    # -- reading and moving ----------------------------------------------------------------------------------
 
     def now(self) -> datetime:
         """The current time as the fake and the code under test see it (aware, UTC)."""
@@ -159,8 +166,8 @@ class CvmClock:
         delta = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
         if delta < timedelta(0):
             raise ValueError(
-                f"cvm_clock.tick({seconds!r}): time only moves forward, give seconds >= 0. The fake never undoes "
-                "what happened, so there is no way back."
+                f"cvm_clock.tick({seconds!r}): time only moves forward, give seconds >= 0. "
+                "The fake never undoes what happened, so there is no way back."
             )
         self._check_in_control("tick")
         if self.backend == "time-machine":
@@ -170,13 +177,14 @@ class CvmClock:
         return self.now()
 
     def move_to(self, moment: Moment) -> datetime:
-        """Move time forward to ``moment`` (a datetime, naive meaning UTC, or an ISO 8601 string); returns it."""
+        """Move time forward to ``moment`` (a datetime, naive means UTC, or ISO 8601 text); returns it."""
         target = parse_moment(moment, "cvm_clock.move_to()")
         current = self.now()
         if target < current:
             raise ValueError(
-                f"cvm_clock.move_to({_iso(target)}) would move time backwards from {_iso(current)}. The fake never "
-                "undoes what happened, so time only moves forward. To start a test at an earlier moment use "
+                f"cvm_clock.move_to({_iso(target)}) would move time backwards from {_iso(current)}. "
+                "The fake never undoes what happened, so time only moves forward. "
+                "To start a test at an earlier moment use "
                 "@pytest.mark.mockcvm(clock_start=...) (or the ini option mockcvm_clock_start)."
             )
         self._check_in_control("move_to")
@@ -192,7 +200,8 @@ class CvmClock:
         if self.backend == "time-machine":
             if not _time_machine_stack():
                 raise MockcvmError(
-                    f"cvm_clock.{what}(): the time-machine travel this clock drives has ended; nothing to move"
+                    f"cvm_clock.{what}(): the time-machine travel this clock drives has ended; "
+                    "nothing to move"
                 )
             if freezegun_active():
                 raise MockcvmError(
@@ -206,15 +215,17 @@ class CvmClock:
             raise MockcvmError(f"cvm_clock.{what}(): the freezegun freeze this clock drives has ended")
         if freeze_factories[-1] is not self._handle:
             raise MockcvmError(
-                f"cvm_clock.{what}(): the test started a freezegun freeze of its own (freeze_time) after cvm_clock "
-                "froze time, and that freeze now decides the time, so cvm_clock cannot move it. Use one of them: "
-                "drop the test's freeze_time and set the start with @pytest.mark.mockcvm(clock_start=...), or start "
-                "the freeze in a fixture that runs before cvm_clock (cvm_clock then drives it), or move your own "
-                "freeze with its tick()/move_to() and do not request cvm_clock."
+                f"cvm_clock.{what}(): the test started a freezegun freeze of its own (freeze_time) "
+                "after cvm_clock froze time, and that freeze now decides the time, so cvm_clock cannot "
+                "move it. Use one of them: drop the test's freeze_time and set the start with "
+                "@pytest.mark.mockcvm(clock_start=...), or start the freeze in a fixture that runs "
+                "before cvm_clock (cvm_clock then drives it), or move your own freeze with its "
+                "tick()/move_to() and do not request cvm_clock."
             )
         if len(_time_machine_stack()) > self._time_machine_depth:
             raise MockcvmError(
-                f"cvm_clock.{what}(): a time-machine travel started after cvm_clock froze time with freezegun; "
+                f"cvm_clock.{what}(): a time-machine travel started after cvm_clock froze time with "
+                "freezegun; "
                 "freezegun hides it. Start the travel in a fixture that runs before cvm_clock, or request "
                 "time-machine's time_machine fixture in the test: cvm_clock then works through time-machine."
             )

@@ -19,11 +19,11 @@ from mockcvm.journal import Journal
 from mockcvm.options import Options
 
 if TYPE_CHECKING:
-    from mockcvm.services.cvm.models import Instance
-    from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.billing.backend import BillingBackend
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cvm.backend import CvmBackend
+    from mockcvm.services.cvm.models import Instance
+    from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
 

@@ -92,9 +92,12 @@ class InFlight(Generic[K]):
         event: Optional[Event] = None
         if self.policy == "default":
             event = self._timeline.schedule(
-                self._timeline.now + self._duration, Order.TRANSITION, lambda: self.settle(subject), label
+                self._timeline.now + self._duration, Order.TRANSITION, lambda: self._due(subject), label
             )
         self._events[subject] = event
+
+    def _due(self, subject: K) -> None:
+        self.settle(subject)
 
     def seen(self, subject: K) -> None:
         """A read has just shown ``subject``: under the default policy that was its one look at the transition."""

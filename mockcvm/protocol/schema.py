@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, Optional
 
@@ -22,7 +22,7 @@ INT64 = (-(2**63), 2**63 - 1)
 UINT64 = (0, 2**64 - 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_schema(service: str) -> dict[str, Any]:
     """The stripped description of ``service`` (immutable data, loaded once per process)."""
     text = resources.files("mockcvm.schema").joinpath(f"{service}.json").read_text("utf-8")

@@ -59,8 +59,8 @@ class HttpxTransport:
                 return None
             raise httpx.ConnectError(guard_message(url, request.method), request=request)
 
-        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
-        httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[method-assign]
+        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[assignment,method-assign]
+        httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[assignment,method-assign]
         self._saved = (httpx, original_sync, original_async)
 
     def stop(self) -> None:

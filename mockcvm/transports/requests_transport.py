@@ -8,7 +8,7 @@ or, if that is the real network, is refused by the network guard unless the host
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import responses
 from requests.adapters import HTTPAdapter
@@ -34,7 +34,9 @@ class RequestsTransport:
     def start(self) -> None:
         underneath = HTTPAdapter.send
         foreign_mock_underneath = underneath is not responses._real_send  # the user's own responses mock
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=underneath)
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False, real_adapter_send=underneath  # type: ignore[arg-type]
+        )
         hosts = self._cloud._world_hosts
 
         def is_tencent(request: PreparedRequest) -> tuple[bool, str]:
@@ -66,7 +68,7 @@ class RequestsTransport:
         http = HttpRequest(
             method=request.method or "GET",
             url=request.url or "",
-            headers={k.lower(): v for k, v in request.headers.items()},
+            headers={k.lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in request.headers.items()},
             body=bytes(body),
         )
         response = self._cloud._handle(http)
@@ -78,5 +80,5 @@ def _chunks(body: Any) -> Any:
         yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
-def _refuse(request: PreparedRequest) -> Callable[..., Any]:
+def _refuse(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
     raise NetworkGuardError(guard_message(request.url or "", request.method or "GET"))

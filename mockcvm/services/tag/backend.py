@@ -1,17 +1,269 @@
-"""Tag state and operations. Knows nothing of HTTP; raises ApiError."""
+"""Tag state and operations. Knows nothing of HTTP; raises ApiError.
+
+Tags live on the resources themselves (``Instance.tags``, ``Disk.tags``, ``Address.tags``), one source of
+truth: what the Tag service sets shows in DescribeInstances/DescribeDisks/DescribeAddresses and the other way
+round. The Tag backend keeps only an index of the taggable resources of each account, in creation order, so
+that GetResources pages without looking at the whole world. CVM instances enter it when they launch
+(``cbs.launch_disks`` calls :meth:`TagBackend.track`) and leave it when they are released; disks and EIPs when
+they are created and deleted.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
+
+from mockcvm.errors import ApiError, InvalidParameterValue
+from mockcvm.services.tag.names import ResourceName, format_name, parse_name
+from mockcvm.services.tag.ordered_index import OrderedIndex
+from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
 
+DEFAULT_MAX_RESULTS = 50
+MAX_MAX_RESULTS = 200
+MAX_RESOURCES_PER_REQUEST = 10
+MAX_TAG_FILTERS = 6
+MAX_TAG_FILTER_VALUES = 10
+TOKEN_PREFIX = "mockcvm-page-"
+
+
+class Taggable(Protocol):
+    uin: str
+    region: str
+    tags: dict[str, str]
+    released: bool
+
+
+class Tracked:
+    """One entry of the index: a resource and its six-part name."""
+
+    __slots__ = ("prefix", "resource_id", "resource")
+
+    def __init__(self, prefix: str, resource_id: str, resource: Taggable) -> None:
+        self.prefix = prefix
+        self.resource_id = resource_id
+        self.resource = resource
+
+    @property
+    def name(self) -> str:
+        return format_name(self.resource.region, self.resource.uin, self.prefix, self.resource_id)
+
 
 class TagBackend:
     def __init__(self, world: World) -> None:
         self.world = world
+        self._index: dict[str, OrderedIndex[str, Tracked]] = {}
+
+    # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
+
+    def track(self, prefix: str, resource_id: str, resource: Taggable) -> None:
+        """Make ``resource`` (``prefix`` instance / eip / volume) visible to the Tag service."""
+        self._account(resource.uin).add(f"{prefix}/{resource_id}", Tracked(prefix, resource_id, resource))
+
+    def untrack(self, uin: str, prefix: str, resource_id: str) -> None:
+        index = self._index.get(uin)
+        if index is not None:
+            index.remove(f"{prefix}/{resource_id}")
+
+    def find(self, uin: str, prefix: str, resource_id: str) -> Optional[Taggable]:
+        index = self._index.get(uin)
+        entry = index.get(f"{prefix}/{resource_id}") if index is not None else None
+        if entry is None or entry.resource.released:
+            return None
+        return entry.resource
+
+    def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
+        """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""
+        found = self.find(uin, "instance", instance_id)
+        if found is None or found.region != region:
+            return None
+        return found  # type: ignore[return-value]
 
     def instance_released(self, instance: Instance) -> None:
-        """Forget anything the Tag service keeps about ``instance``."""
+        """Forget ``instance``: its tags disappear from GetResources (SPEC §7)."""
+        self.untrack(instance.uin, "instance", instance.instance_id)
+
+    def _account(self, uin: str) -> OrderedIndex[str, Tracked]:
+        index = self._index.get(uin)
+        if index is None:
+            index = self._index[uin] = OrderedIndex()
+        return index
+
+    def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Taggable]]:
+        name = parse_name(text, uin)
+        resource = self.find(uin, name.prefix, name.resource_id)
+        if resource is not None and resource.region != name.region:
+            resource = None
+        return name, resource
+
+    # -- GetResources ----------------------------------------------------------------------------------------
+
+    def get_resources(
+        self,
+        uin: str,
+        resource_list: Optional[list[str]],
+        tag_filters: list[dict[str, Any]],
+        token: Optional[str],
+        max_results: Optional[int],
+    ) -> tuple[list[dict[str, Any]], str]:
+        """One page of tagged resources and the token of the next page ("" when this is the last)."""
+        filters = _read_filters(tag_filters)
+        after = _read_token(token)
+        limit = DEFAULT_MAX_RESULTS if max_results is None else max_results
+        if not 1 <= limit <= MAX_MAX_RESULTS:
+            raise InvalidParameterValue(f"MaxResults must be between 1 and {MAX_MAX_RESULTS}, got {limit}.")
+        if resource_list:
+            _check_count(resource_list)
+            mappings = []
+            for text in resource_list:
+                name, resource = self._resolve(uin, text)
+                if resource is not None and resource.tags and _matches(resource.tags, filters):
+                    full = format_name(resource.region, resource.uin, name.prefix, name.resource_id)
+                    mappings.append(_mapping(full, resource))
+            return mappings, ""
+        page: list[dict[str, Any]] = []
+        last_seq = 0
+        candidates = self._matching(uin, after, filters)
+        for seq, entry in candidates:
+            if len(page) == limit:  # one more exists: the caller needs a token
+                return page, TOKEN_PREFIX + format(last_seq, "x")
+            page.append(_mapping(entry.name, entry.resource))
+            last_seq = seq
+        return page, ""
+
+    def _matching(
+        self, uin: str, after: int, filters: list[tuple[str, set[str]]]
+    ) -> Iterator[tuple[int, Tracked]]:
+        index = self._index.get(uin)
+        if index is None:
+            return
+        for seq, entry in index.after(after):
+            resource = entry.resource
+            if resource.tags and not resource.released and _matches(resource.tags, filters):
+                yield seq, entry
+
+    # -- changes ---------------------------------------------------------------------------------------------
+
+    def tag_resources(
+        self, uin: str, resource_list: list[str], tags: list[dict[str, Any]]
+    ) -> list[dict[str, str]]:
+        """Add or overwrite ``tags`` on each resource; unknown resources are reported, not refused."""
+        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in tags)
+        targets, failed = self._targets(uin, resource_list)
+        for resource in targets:
+            check_room(resource.tags, wanted)
+        for resource in targets:
+            resource.tags.update(wanted)
+        return failed
+
+    def untag_resources(self, uin: str, resource_list: list[str], keys: list[str]) -> list[dict[str, str]]:
+        for key in keys:
+            if not key:
+                raise ApiError("A tag key must not be empty.", code="InvalidParameterValue.TagKeyEmpty")
+        targets, failed = self._targets(uin, resource_list)
+        for resource in targets:
+            for key in keys:
+                resource.tags.pop(key, None)
+        return failed
+
+    def modify_resource_tags(
+        self,
+        uin: str,
+        resource: str,
+        replace: Optional[list[dict[str, Any]]],
+        delete: Optional[list[dict[str, Any]]],
+    ) -> None:
+        if not replace and not delete:
+            raise ApiError(
+                "ModifyResourceTags needs ReplaceTags or DeleteTags (a non-empty list).",
+                code="MissingParameter",
+            )
+        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in replace or [])
+        removed = [d["TagKey"] for d in delete or []]
+        for key in removed:
+            check_key(key)
+        clash = sorted(set(wanted) & set(removed))
+        if clash:
+            raise ApiError(
+                f"The tag key(s) {', '.join(clash)} appear in both ReplaceTags and DeleteTags.",
+                code="InvalidParameterValue.DeleteTagsParamError",
+            )
+        name, target = self._resolve(uin, resource)
+        if target is None:
+            raise ApiError(
+                f"The resource {resource!r} does not exist.", code="InvalidParameterValue.ResourceIdInvalid"
+            )
+        check_room(target.tags, wanted, removed)
+        for key in removed:
+            target.tags.pop(key, None)
+        target.tags.update(wanted)
+
+    def _targets(self, uin: str, resource_list: list[str]) -> tuple[list[Taggable], list[dict[str, str]]]:
+        _check_count(resource_list)
+        resolved = [(text, self._resolve(uin, text)[1]) for text in resource_list]
+        targets = [r for _, r in resolved if r is not None]
+        failed = [
+            {
+                "Resource": text,
+                "Code": "InvalidParameterValue.ResourceIdInvalid",
+                "Message": f"The resource {text!r} does not exist (or was released).",
+            }
+            for text, r in resolved
+            if r is None
+        ]
+        return targets, failed
+
+
+def _check_count(resource_list: list[str]) -> None:
+    if len(resource_list) > MAX_RESOURCES_PER_REQUEST:
+        raise ApiError(
+            f"{len(resource_list)} resources were given; at most {MAX_RESOURCES_PER_REQUEST} are allowed.",
+            code="LimitExceeded.ResourceNumPerRequest",
+        )
+
+
+def _mapping(name: str, resource: Taggable) -> dict[str, Any]:
+    return {"Resource": name, "Tags": [{"TagKey": k, "TagValue": v} for k, v in resource.tags.items()]}
+
+
+def _matches(tags: dict[str, str], filters: list[tuple[str, set[str]]]) -> bool:
+    for key, values in filters:
+        if key not in tags or (values and tags[key] not in values):
+            return False
+    return True
+
+
+def _read_filters(tag_filters: list[dict[str, Any]]) -> list[tuple[str, set[str]]]:
+    if len(tag_filters) > MAX_TAG_FILTERS:
+        raise ApiError(
+            f"{len(tag_filters)} TagFilters were given; at most {MAX_TAG_FILTERS} are allowed.",
+            code="InvalidParameterValue.TagFiltersLengthExceeded",
+        )
+    filters = []
+    for tag_filter in tag_filters:
+        values = tag_filter.get("TagValue") or []
+        if len(values) > MAX_TAG_FILTER_VALUES:
+            raise ApiError(
+                f"The TagFilter on {tag_filter['TagKey']!r} has {len(values)} values; at most "
+                f"{MAX_TAG_FILTER_VALUES} are allowed.",
+                code="InvalidParameterValue.TagFilters",
+            )
+        filters.append((tag_filter["TagKey"], set(values)))
+    return filters
+
+
+def _read_token(token: Optional[str]) -> int:
+    if not token:
+        return 0
+    digits = token[len(TOKEN_PREFIX) :] if token.startswith(TOKEN_PREFIX) else ""
+    try:
+        return int(digits, 16)
+    except ValueError:
+        raise ApiError(
+            f"The PaginationToken {token!r} was not returned by GetResources; pass the PaginationToken of "
+            "the "
+            "previous page, or none for the first page.",
+            code="InvalidParameter.PaginationTokenInvalid",
+        ) from None

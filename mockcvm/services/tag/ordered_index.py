@@ -1,11 +1,11 @@
 """An insertion-ordered collection that pages in O(log n + page) however large it grows.
 
-Describe calls page through resources (``Offset``/``Limit`` in VPC and CBS, an opaque ``PaginationToken`` in Tag).
-A plain dict pages with ``islice``, whose cost grows with the offset. :class:`OrderedIndex` keeps, beside the dict,
-the keys in insertion order in a list, each with a sequence number that only grows. Removing a key leaves a hole in
-the list (O(1) via the key's position); holes are squeezed out, in one O(n) pass, when they pile up or before a
-positional read. A token names the last sequence number seen, so resuming after it is a bisection, and stays valid
-when items before or after it come and go.
+Describe calls page through resources (``Offset``/``Limit`` in VPC and CBS, an opaque ``PaginationToken`` in
+Tag). A plain dict pages with ``islice``, whose cost grows with the offset. :class:`OrderedIndex` keeps,
+beside the dict, the keys in insertion order in a list, each with a sequence number that only grows. Removing
+a key leaves a hole in the list (O(1) via the key's position); holes are squeezed out, in one O(n) pass, when
+they pile up or before a positional read. A token names the last sequence number seen, so resuming after it is
+a bisection, and stays valid when items before or after it come and go.
 
 VPC, CBS and Tag all use it (it lives here because Tag is the service that spans the others).
 """

@@ -1,1 +1,44 @@
-"""Vpc handlers."""
+"""Vpc handlers (elastic IPs): read parameters, call the backend, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcvm.dispatch import Context, action
+
+
+@action("vpc", "AllocateAddresses")
+def allocate_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ids, task_id = ctx.world.vpc.allocate(ctx.account.uin, ctx.region, params)
+    return {"AddressSet": ids, "TaskId": task_id}
+
+
+@action("vpc", "AssociateAddress")
+def associate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"TaskId": ctx.world.vpc.associate(ctx.account.uin, ctx.region, params)}
+
+
+@action("vpc", "DisassociateAddress")
+def disassociate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    task_id = ctx.world.vpc.disassociate(
+        ctx.account.uin, ctx.region, params["AddressId"], params.get("ReallocateNormalPublicIp", False)
+    )
+    return {"TaskId": task_id}
+
+
+@action("vpc", "DescribeAddresses")
+def describe_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    total, page = ctx.world.vpc.describe(
+        ctx.account.uin,
+        ctx.region,
+        params.get("AddressIds"),
+        params.get("Filters"),
+        params.get("Offset"),
+        params.get("Limit"),
+    )
+    return {"TotalCount": total, "AddressSet": [a.to_api() for a in page]}
+
+
+@action("vpc", "ReleaseAddresses")
+def release_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"TaskId": ctx.world.vpc.release(ctx.account.uin, ctx.region, params["AddressIds"])}

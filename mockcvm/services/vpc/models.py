@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from mockcvm import clock
 
-# AddressStatus values the fake uses (the real API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
+# AddressStatus values the fake uses (the API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
 BIND = "BIND"
 UNBIND = "UNBIND"
 

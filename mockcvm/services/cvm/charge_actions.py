@@ -1,0 +1,92 @@
+"""ModifyInstancesChargeType (SPEC §4: an instance with a pending scheduled destroy refuses it).
+
+POSTPAID_BY_HOUR -> PREPAID charges the prepaid price of ``Period`` months up front and sets ExpiredTime and
+RenewFlag; PREPAID -> POSTPAID_BY_HOUR clears them (no refund is modelled) and hourly billing starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcvm.dispatch import Context, action
+from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
+from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm.backend import add_months
+
+MAX_IDS = 20
+TARGET_CHARGE_TYPES = (models.PREPAID, models.POSTPAID)
+#: States in which the charge type cannot change, with the wire code (RUNNING and STOPPED can).
+REFUSED_STATES = {
+    models.SHUTDOWN: "UnsupportedOperation.InstanceStateShutdown",
+    models.TERMINATING: "UnsupportedOperation.InstanceStateTerminating",
+    models.STOPPING: "UnsupportedOperation.InstanceStateStopping",
+    models.REBOOTING: "UnsupportedOperation.InstanceStateRebooting",
+    models.PENDING: "OperationDenied.InstanceOperationInProgress",
+    models.STARTING: "OperationDenied.InstanceOperationInProgress",
+    models.LAUNCH_FAILED: "InvalidInstance.NotSupported",
+}
+
+
+@action("cvm", "ModifyInstancesChargeType")
+def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    world = ctx.world
+    uin = ctx.account.uin
+    ids = checks.instance_ids(params.get("InstanceIds"), "ModifyInstancesChargeType", limit=MAX_IDS)
+    target = params.get("InstanceChargeType")
+    if target not in TARGET_CHARGE_TYPES:
+        raise InvalidParameterValue(
+            f"`InstanceChargeType` {target!r} cannot be set; use one of {', '.join(TARGET_CHARGE_TYPES)}."
+        )
+    prepaid = params.get("InstanceChargePrepaid")
+    months = 0
+    renew_flag = models.MANUAL_RENEW
+    if target == models.PREPAID:
+        if not prepaid:
+            raise MissingParameter("Changing to PREPAID needs `InstanceChargePrepaid` with `Period`.")
+        months = checks.period(prepaid, "ModifyInstancesChargeType")
+        renew_flag = prepaid.get("RenewFlag") or models.MANUAL_RENEW
+        if renew_flag not in models.RENEW_FLAGS:
+            raise InvalidParameterValue(
+                f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r}: use one of {', '.join(models.RENEW_FLAGS)}."
+            )
+    instances = checks.find_all(world.cvm, uin, ctx.region, ids)
+    for instance in instances:
+        timer = world.timers.pending_for(instance.instance_id)
+        if timer is not None:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` has a pending scheduled destroy ({timer.timer_id}); "
+                "delete it with DeleteInstancesActionTimer before changing the charge type.",
+                code="UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
+            )
+        refused = REFUSED_STATES.get(instance.state)
+        if refused is not None or world.cvm.in_operation(instance):
+            raise ApiError(
+                f"The instance `{instance.instance_id}` is {instance.state} (or busy); its charge type cannot "
+                "change now.",
+                code=refused or "OperationDenied.InstanceOperationInProgress",
+            )
+        if instance.charge_type == target or instance.charge_type == models.SPOTPAID:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` is {instance.charge_type}; it cannot change to {target}.",
+                code="UnsupportedOperation.InstanceChargeType",
+            )
+    price = world.billing.price("instance_month") * months
+    total = price * len(instances)
+    if target == models.PREPAID and world.billing.balance(uin) < total:
+        raise ApiError(
+            f"The balance ({world.billing.balance(uin)} yuan) cannot cover {total} yuan for {len(instances)} "
+            f"instance(s) for {months} month(s); top up first.",
+            code="InvalidAccount.InsufficientBalance",
+        )
+    for instance in instances:
+        if target == models.PREPAID:
+            world.billing.charge_upfront(uin, price, instance.instance_id, "ModifyInstancesChargeType")
+            instance.expired_time = add_months(world.now, months)
+            instance.renew_flag = renew_flag
+        else:
+            instance.expired_time = None
+            instance.renew_flag = None
+        instance.charge_type = target
+        world.cvm.schedule_expiry(instance)
+        world.billing.instance_changed(instance)
+    return {}

@@ -1,0 +1,119 @@
+"""TerminateInstances, InquiryPriceTerminateInstances and RenewInstances (SPEC §3, §6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm.errors import ApiError, InvalidParameterValue
+from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.lifecycle import terminate_operation
+from mockcvm.services.cvm.models import Instance
+
+if TYPE_CHECKING:
+    from mockcvm.engine.transitions import Step
+    from mockcvm.services.cvm.backend import CvmBackend
+
+
+def bin_duration(backend: CvmBackend, instance: Instance) -> float:
+    """How long an instance put in the bin by TerminateInstances stays there: 7 days prepaid, 2 h postpaid."""
+    options = backend.world.options
+    return options.duration("recycle_bin" if instance.charge_type == models.PREPAID else "recycle_bin_short")
+
+
+def plan_terminate(backend: CvmBackend, instances: list[Instance], action: str) -> list[tuple[Instance, Step]]:
+    """Check a TerminateInstances batch whole: one charge type, allowed states, no destroy protection."""
+    checks.same_charge_type(instances)
+    to_bin = backend.world.options.postpaid_terminate_to_bin
+    planned = checks.steps(
+        backend, instances, action,
+        lambda i: terminate_operation(i.state, i.charge_type == models.PREPAID, to_bin),
+    )
+    for instance in instances:
+        if instance.disable_api_termination:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` has destroy protection (DisableApiTermination); turn it "
+                "off with ModifyInstancesAttribute first.",
+                code="UnsupportedOperation.InstancesProtected",
+            )
+    return planned
+
+
+def apply_terminate(
+    backend: CvmBackend, planned: list[tuple[Instance, Step]], request_id: str, keep_for: Optional[float] = None,
+    release_address: bool = False, release_prepaid_data_disks: bool = False,
+) -> None:
+    """Bin or destroy each planned instance (``keep_for`` overrides how long a binned instance stays)."""
+    for instance, step in planned:
+        instance.release_address = release_address
+        instance.release_prepaid_data_disks = release_prepaid_data_disks
+        instance.release_reason = "TerminateInstances"
+        if step.settled == models.SHUTDOWN:
+            keep = keep_for if keep_for is not None else bin_duration(backend, instance)
+            backend.put_in_bin(instance, keep, models.MANMADE)
+        backend.begin(instance, "TerminateInstances", request_id, step)
+
+
+def terminate_instances(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str
+) -> None:
+    ids = checks.instance_ids(params.get("InstanceIds"), "TerminateInstances")
+    instances = checks.find_all(backend, uin, region, ids)
+    planned = plan_terminate(backend, instances, "TerminateInstances")
+    apply_terminate(
+        backend, planned, request_id,
+        release_address=bool(params.get("ReleaseAddress", False)),
+        release_prepaid_data_disks=bool(params.get("ReleasePrepaidDataDisks", False)),
+    )
+
+
+def inquiry_price_terminate(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The refund of terminating each instance: the fake refunds nothing, so 0 (docs/semantics/cvm.md)."""
+    ids = checks.instance_ids(params.get("InstanceIds"), "InquiryPriceTerminateInstances")
+    instances = checks.find_all(backend, uin, region, ids)
+    checks.same_charge_type(instances)
+    return [{"InstanceId": i.instance_id, "Refunds": 0.0, "PriceDetail": "{}"} for i in instances]
+
+
+def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str) -> None:
+    """Extend prepaid instances from their ExpiredTime; a binned one comes back STOPPED and NOTISOLATED."""
+    world = backend.world
+    ids = checks.instance_ids(params.get("InstanceIds"), "RenewInstances")
+    instances = checks.find_all(backend, uin, region, ids)
+    for instance in instances:
+        if instance.charge_type != models.PREPAID:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` is {instance.charge_type}; only PREPAID instances can be "
+                "renewed.",
+                code="UnsupportedOperation.InstanceChargeType",
+            )
+    prepaid = params.get("InstanceChargePrepaid")
+    months = checks.period(prepaid, "RenewInstances")
+    renew_flag = (prepaid or {}).get("RenewFlag")
+    if renew_flag is not None and renew_flag not in models.RENEW_FLAGS:
+        raise InvalidParameterValue(f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r} is not one of "
+                                    f"{', '.join(models.RENEW_FLAGS)}.")
+    planned = checks.steps(backend, instances, "RenewInstances", lambda i: "RenewInstances")
+    price = world.billing.price("instance_month") * months
+    total = price * len(instances)
+    if world.billing.balance(uin) < total:
+        raise ApiError(
+            f"The balance ({world.billing.balance(uin)} yuan) cannot cover renewing {len(instances)} instance(s) "
+            f"for {months} month(s) ({total} yuan); top up first.",
+            code="InvalidAccount.InsufficientBalance",
+        )
+    for instance, step in planned:
+        world.billing.charge_upfront(uin, Decimal(price), instance.instance_id, "RenewInstances")
+        assert instance.expired_time is not None
+        instance.expired_time = add_months(instance.expired_time, months)
+        if renew_flag is not None:
+            instance.renew_flag = renew_flag
+        if instance.state == models.SHUTDOWN:
+            backend.leave_bin(instance)
+            instance.stop_charging_mode = models.KEEP_CHARGING
+        backend.schedule_expiry(instance)
+        backend.begin(instance, "RenewInstances", request_id, step)
+

@@ -1,0 +1,173 @@
+"""RunInstances: checks the whole request, charges prepaid batches up front, creates the instances (PENDING)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
+from mockcvm.regions import REGIONS, ZONE_REGION
+from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.lifecycle import NEW
+from mockcvm.services.cvm.models import Instance
+
+if TYPE_CHECKING:
+    from mockcvm.services.cvm.backend import CvmBackend
+
+IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
+INSTANCE_TYPE = re.compile(r"([A-Z][A-Z0-9]*)\.([0-9]*)(SMALL|MEDIUM|LARGE|XLARGE)([0-9]+)\Z")
+_CPU_BY_SIZE = {"SMALL": 1, "MEDIUM": 2, "LARGE": 4, "XLARGE": 4}
+DEFAULT_INSTANCE_TYPE = "S1.SMALL1"
+DEFAULT_NAME = "未命名"
+MAX_COUNT = 500
+
+
+def run_instances(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str
+) -> list[str]:
+    """Launch the instances ``params`` describe; returns their ids (the same ids again for a repeated ClientToken)."""
+    world = backend.world
+    token = params.get("ClientToken")
+    if token is not None:
+        if len(token) > 64:
+            raise ApiError("`ClientToken` is longer than 64 characters.", code="InvalidClientToken.TooLong")
+        earlier = backend.client_tokens.get((uin, region, token))
+        if earlier is not None:
+            return list(earlier)
+    plan = _plan(params, region)
+    charge_type: str = plan["charge_type"]
+    count: int = plan["count"]
+    total = Decimal(0)
+    if charge_type == models.PREPAID:
+        total = world.billing.price("instance_month") * plan["period"] * count
+        if world.billing.balance(uin) < total:
+            raise ApiError(
+                f"The balance ({world.billing.balance(uin)} yuan) cannot cover {count} prepaid instance(s) for "
+                f"{plan['period']} month(s) ({total} yuan); top up first.",
+                code="InvalidAccount.InsufficientBalance",
+            )
+    if "ActionTimer" in params:
+        world.timers.check_run_timer(params["ActionTimer"], charge_type)
+    if params.get("DryRun"):
+        raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
+    ids = [_launch(backend, uin, region, params, plan, n, request_id) for n in range(count)]
+    if token is not None:
+        backend.client_tokens[(uin, region, token)] = ids
+    return ids
+
+
+def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
+    """Everything RunInstances checks before creating anything."""
+    charge_type = params.get("InstanceChargeType", models.POSTPAID)
+    if charge_type not in models.CHARGE_TYPES:
+        raise InvalidParameterValue(
+            f"`InstanceChargeType` {charge_type!r} is not supported; use {', '.join(models.CHARGE_TYPES)}."
+        )
+    count = params.get("InstanceCount", 1)
+    if not 1 <= count <= MAX_COUNT:
+        raise InvalidParameterValue(f"`InstanceCount` must be 1 to {MAX_COUNT}, got {count}.")
+    zone = (params.get("Placement") or {}).get("Zone")
+    if not zone:
+        raise MissingParameter("RunInstances needs `Placement.Zone`.")
+    zone_region = ZONE_REGION.get(zone)
+    if zone_region != region:
+        if zone_region is None and not any(zone.startswith(r + "-") for r in REGIONS if r != region):
+            raise ApiError(
+                f"The zone `{zone}` is not a zone of {region}; its zones are "
+                f"{', '.join(z.zone for z in REGIONS[region].zones)}.",
+                code="InvalidParameterValue.ZoneNotSupported",
+            )
+        raise ApiError(
+            f"The zone `{zone}` does not belong to the region {region} of this request.",
+            code="InvalidZone.MismatchRegion",
+        )
+    image_id = params.get("ImageId")
+    if not image_id:
+        raise MissingParameter("RunInstances needs `ImageId`.")
+    if not IMAGE_ID.match(image_id):
+        raise ApiError(
+            f"The image id `{image_id}` is malformed; image ids look like img-1a2b3c4d.",
+            code="InvalidImageId.Malformed",
+        )
+    instance_type = params.get("InstanceType", DEFAULT_INSTANCE_TYPE)
+    shape = INSTANCE_TYPE.match(instance_type)
+    if shape is None:
+        raise ApiError(
+            f"The instance type `{instance_type}` is malformed; instance types look like S5.MEDIUM4.",
+            code="InvalidInstanceType.Malformed",
+        )
+    multiplier = int(shape.group(2) or 1)
+    name = params.get("InstanceName", DEFAULT_NAME)
+    if len(name) > 128:
+        raise ApiError("`InstanceName` is longer than 128 characters.", code="InvalidInstanceName.TooLong")
+    period: Optional[int] = None
+    renew_flag: Optional[str] = None
+    if charge_type == models.PREPAID:
+        prepaid = params.get("InstanceChargePrepaid")
+        period = checks.period(prepaid, "RunInstances")
+        renew_flag = (prepaid or {}).get("RenewFlag", models.MANUAL_RENEW)
+        if renew_flag not in models.RENEW_FLAGS:
+            raise InvalidParameterValue(
+                f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r} is not one of {', '.join(models.RENEW_FLAGS)}."
+            )
+    tags: dict[str, str] = {}
+    for spec in params.get("TagSpecification", []):
+        if spec["ResourceType"] == "instance":
+            tags.update({tag["Key"]: tag["Value"] for tag in spec["Tags"]})
+    return {
+        "charge_type": charge_type, "count": count, "zone": zone, "image_id": image_id,
+        "instance_type": instance_type, "cpu": _CPU_BY_SIZE[shape.group(3)] * multiplier,
+        "memory": int(shape.group(4)), "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
+    }
+
+
+def _launch(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any], plan: dict[str, Any], n: int,
+    request_id: str,
+) -> str:
+    world = backend.world
+    instance_id = world.ids.short("ins")
+    while backend.get(uin, region, instance_id) is not None:  # pragma: no cover - 36**8 ids
+        instance_id = world.ids.short("ins")
+    vpc_id, subnet_id, security_group = backend.default_network(uin, region)
+    vpc = params.get("VirtualPrivateCloud") or {}
+    internet = params.get("InternetAccessible") or {}
+    bandwidth = int(internet.get("InternetMaxBandwidthOut", 0))
+    public = internet.get("PublicIpAssigned", bandwidth > 0)
+    name = plan["name"] if plan["count"] == 1 or "InstanceName" not in params else f"{plan['name']}{n + 1}"
+    system_disk = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
+    system_disk.update(params.get("SystemDisk") or {})
+    data_disks = [{"DeleteWithInstance": True, "DiskType": "CLOUD_PREMIUM", **disk} for disk in params.get(
+        "DataDisks", [])]
+    now = world.now
+    instance = Instance(
+        instance_id=instance_id, uin=uin, region=region, zone=plan["zone"], instance_type=plan["instance_type"],
+        image_id=plan["image_id"], charge_type=plan["charge_type"], name=name, created_time=float(int(now)),
+        cpu=plan["cpu"], memory=plan["memory"], state=models.PENDING,
+        disable_api_termination=bool(params.get("DisableApiTermination", False)),
+        tags=dict(plan["tags"]), system_disk=system_disk, data_disks=data_disks,
+        private_ip=backend.next_private_ip(uin, region),
+        public_ip=backend.new_public_ip() if public else None,
+        internet_max_bandwidth_out=bandwidth,
+        internet_charge_type=internet.get("InternetChargeType", "TRAFFIC_POSTPAID_BY_HOUR") if public else None,
+        vpc_id=vpc.get("VpcId", vpc_id), subnet_id=vpc.get("SubnetId", subnet_id),
+        security_group_ids=list(params.get("SecurityGroupIds") or [security_group]),
+        project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
+        host_name=params.get("HostName", ""),
+    )
+    if plan["charge_type"] == models.PREPAID:
+        instance.expired_time = add_months(instance.created_time, plan["period"])
+        instance.renew_flag = plan["renew_flag"]
+        world.billing.charge_upfront(
+            uin, world.billing.price("instance_month") * plan["period"], instance_id, "RunInstances"
+        )
+    backend.add(instance)
+    world.cbs.launch_disks(instance)
+    backend.begin(instance, "RunInstances", request_id, backend.lifecycle.step("RunInstances", NEW))
+    if plan["charge_type"] == models.PREPAID:
+        backend.schedule_expiry(instance)
+    if "ActionTimer" in params:
+        world.timers.create(instance, params["ActionTimer"])
+    return instance_id

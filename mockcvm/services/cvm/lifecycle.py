@@ -1,0 +1,77 @@
+"""The CVM instance lifecycle as a table (STYLE rule 7; SPEC §2, §3).
+
+``LIFECYCLE.step(operation, state)`` gives the :class:`Step` (state shown while in flight, state it settles
+into) or raises :class:`~mockcvm.engine.transitions.Refused` with the wire code for that state. The operations are
+the API actions plus the three ways an instance leaves service:
+
+- ``Isolate``: into the recycle bin (prepaid TerminateInstances, console "release after 2 h", the
+  ``postpaid_terminate_to_bin`` option). SHUTDOWN is shown at once; the operation settles like any other.
+- ``Destroy``: released (TERMINATING, then gone).
+- ``Recover``: the console's recovery of a postpaid instance from the bin.
+"""
+
+from __future__ import annotations
+
+from mockcvm.engine.transitions import Lifecycle, Step
+from mockcvm.services.cvm.models import (
+    LAUNCH_FAILED,
+    PENDING,
+    REBOOTING,
+    RELEASED,
+    RUNNING,
+    SHUTDOWN,
+    STARTING,
+    STATES,
+    STOPPED,
+    STOPPING,
+    TERMINATING,
+)
+
+#: RunInstances starts from no state at all.
+NEW = "(new)"
+ISOLATE = "Isolate"
+DESTROY = "Destroy"
+RECOVER = "Recover"
+
+_STAY_RUNNING = Step(RUNNING, RUNNING)
+_STAY_STOPPED = Step(STOPPED, STOPPED)
+_TO_BIN = Step(SHUTDOWN, SHUTDOWN)
+_TO_GONE = Step(TERMINATING, RELEASED)
+
+STEPS: dict[str, dict[str, Step]] = {
+    "RunInstances": {NEW: Step(PENDING, RUNNING)},
+    "StartInstances": {STOPPED: Step(STARTING, RUNNING)},
+    "StopInstances": {RUNNING: Step(STOPPING, STOPPED)},
+    "RebootInstances": {RUNNING: Step(REBOOTING, RUNNING)},
+    # Renewing a binned prepaid instance recovers it (stopped); otherwise the state does not move.
+    "RenewInstances": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED, SHUTDOWN: _STAY_STOPPED},
+    # Applied at once (no in-flight period); the table only says where it is allowed.
+    "ModifyInstancesAttribute": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED, LAUNCH_FAILED: Step(
+        LAUNCH_FAILED, LAUNCH_FAILED)},
+    ISOLATE: {RUNNING: _TO_BIN, STOPPED: _TO_BIN},
+    DESTROY: {RUNNING: _TO_GONE, STOPPED: _TO_GONE, SHUTDOWN: _TO_GONE, LAUNCH_FAILED: _TO_GONE},
+    RECOVER: {SHUTDOWN: _STAY_STOPPED},
+}
+
+
+def _camel(state: str) -> str:
+    return "".join(part.capitalize() for part in state.split("_"))
+
+
+#: Any operation refused in a state answers ``UnsupportedOperation.InstanceState<State>``
+#: (``InstanceStatePending``, ``InstanceStateShutdown``, ``InstanceStateLaunchFailed``, ...).
+REFUSAL_CODES: dict[str, str] = {state: f"UnsupportedOperation.InstanceState{_camel(state)}" for state in STATES}
+
+LIFECYCLE = Lifecycle(STEPS, REFUSAL_CODES)
+
+#: States that are shown only while an operation is in flight.
+TRANSITIONAL = frozenset({PENDING, STARTING, STOPPING, REBOOTING, TERMINATING})
+
+
+def terminate_operation(state: str, prepaid: bool, postpaid_to_bin: bool) -> str:
+    """What TerminateInstances does to an instance (SPEC §3): into the bin, or destroyed."""
+    if state in (SHUTDOWN, LAUNCH_FAILED):
+        return DESTROY
+    if prepaid or postpaid_to_bin:
+        return ISOLATE
+    return DESTROY

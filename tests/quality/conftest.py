@@ -1,0 +1,23 @@
+"""Settings shared by the quality tests (state machine, fuzzing, threads, gates)."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+
+def examples(default: int) -> int:
+    """How many Hypothesis examples a test runs: ``default`` in CI, ``$MOCKCVM_HYPOTHESIS_EXAMPLES`` if set."""
+    wanted = os.environ.get("MOCKCVM_HYPOTHESIS_EXAMPLES", "")
+    return int(wanted) if wanted.isdigit() and int(wanted) > 0 else default
+
+
+def quality_settings(default_examples: int, **more: object) -> settings:
+    return settings(
+        max_examples=examples(default_examples),
+        deadline=None,  # a busy 2-core CI machine makes per-example deadlines flaky
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        derandomize=os.environ.get("MOCKCVM_HYPOTHESIS_RANDOM", "") == "",
+        **more,  # type: ignore[arg-type]
+    )

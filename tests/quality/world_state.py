@@ -1,0 +1,120 @@
+"""Helpers for the quality tests: a comparable snapshot of a world, and the envelope every answer must have."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+import re
+import threading
+from decimal import Decimal
+from enum import Enum
+from random import Random
+from typing import Any, Optional
+
+from mockcvm.engine.timeline import Event, Timeline
+
+#: The parts of a World that hold the state of the fake cloud (the journal, ids and faults are bookkeeping).
+STATE_PARTS = ("accounts", "cvm", "timers", "billing", "vpc", "cbs", "tag", "timeline")
+#: Attributes that are caches or bookkeeping, not state a request may change (name -> why).
+IGNORED_ATTRIBUTES = {
+    "world": "back-reference",
+    "_sequence": "timeline sequence counter",
+    "_pending": "counter of live events, checked through the events themselves",
+}
+_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, functools.partial)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def snapshot(world: Any) -> Any:
+    """Everything a request could change, as plain nested data that compares with ``==``."""
+    with world.lock:
+        return {part: _plain(getattr(world, part, None), {id(world)}) for part in STATE_PARTS}
+
+
+def _plain(value: Any, seen: set[int]) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return value
+    if isinstance(value, Decimal):
+        return ("Decimal", str(value))
+    if isinstance(value, Enum):
+        return ("Enum", str(value))
+    if isinstance(value, Event):
+        return ("Event", value.due, value.order, value.label, value.cancelled)
+    if isinstance(value, Timeline):
+        return ("Timeline", value.now, sorted(_plain(e, seen) for e in value._heap if not e.cancelled))
+    if isinstance(value, _CALLABLES):
+        return "<callable>"
+    if isinstance(value, (Random, type(threading.Lock()), type(threading.RLock()))):
+        return "<" + type(value).__name__ + ">"
+    if id(value) in seen:
+        return ("<ref>", type(value).__name__)
+    if isinstance(value, dict):
+        seen = seen | {id(value)}
+        return ("dict", sorted(((repr(k), _plain(v, seen)) for k, v in value.items()), key=lambda kv: kv[0]))
+    if isinstance(value, (list, tuple)):
+        seen = seen | {id(value)}
+        return ("list", [_plain(v, seen) for v in value])
+    if isinstance(value, (set, frozenset)):
+        seen = seen | {id(value)}
+        return ("set", sorted(repr(_plain(v, seen)) for v in value))
+    if type(value).__name__ == "deque":
+        seen = seen | {id(value)}
+        return ("list", [_plain(v, seen) for v in value])
+    seen = seen | {id(value)}
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    else:
+        fields = dict(getattr(value, "__dict__", {}))
+        for slot in getattr(type(value), "__slots__", ()):
+            if hasattr(value, slot):
+                fields[slot] = getattr(value, slot)
+    return (
+        type(value).__name__,
+        sorted((k, _plain(v, seen)) for k, v in fields.items() if k not in IGNORED_ATTRIBUTES),
+    )
+
+
+def first_difference(before: Any, after: Any, path: str = "") -> Optional[str]:
+    """Where two snapshots differ, for a readable failure."""
+    if before == after:
+        return None
+    if type(before) is not type(after) or not isinstance(before, (tuple, list)) or len(before) != len(after):
+        return f"{path or '<root>'}: {_short(before)} -> {_short(after)}"
+    if isinstance(before, tuple) and before and before[0] == "dict":
+        b, a = dict(before[1]), dict(after[1])
+        for key in sorted(set(b) | set(a)):
+            if b.get(key) != a.get(key):
+                return first_difference(b.get(key), a.get(key), f"{path}[{key}]")
+    for index, (b_item, a_item) in enumerate(zip(before, after)):
+        if b_item != a_item:
+            label = b_item[0] if isinstance(b_item, tuple) and b_item and isinstance(b_item[0], str) else index
+            return first_difference(b_item, a_item, f"{path}.{label}")
+    return f"{path}: {_short(before)} -> {_short(after)}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def check_envelope(status: int, headers: dict[str, str], body: bytes, world: Any) -> Optional[str]:
+    """Assert an answer is a valid Tencent answer; return its error code (None for success)."""
+    assert status == 200, f"HTTP {status}: {body[:300]!r}"
+    content_types = [v for k, v in headers.items() if k.lower() == "content-type"]
+    assert content_types == ["application/json"], f"content type {content_types}"
+    document = json.loads(body.decode("utf-8"))
+    assert isinstance(document, dict) and list(document) == ["Response"], document
+    response = document["Response"]
+    assert isinstance(response, dict)
+    assert isinstance(response.get("RequestId"), str) and _UUID.match(response["RequestId"]), response
+    assert not world.internal_errors, "mockcvm hit an internal error:\n" + "\n".join(world.internal_errors)
+    error = response.get("Error")
+    if error is None:
+        return None
+    assert isinstance(error, dict) and set(error) == {"Code", "Message"}, error
+    assert isinstance(error["Code"], str) and error["Code"], error
+    assert isinstance(error["Message"], str) and error["Message"], error
+    assert error["Code"] != "InternalError", error
+    return str(error["Code"])
