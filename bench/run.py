@@ -5,8 +5,8 @@
     .venv/bin/python -m bench --only instances,release   # some suites only
 
 Each suite is a module ``bench/bench_<name>.py``. A suite with a ``rows(quick: bool) -> list[Row]`` function joins
-the table; any other ``bench_*.py`` (e.g. one written for a single issue) is run as a script, with ``--quick`` in
-quick mode, and its output is appended below the table. A suite whose feature is not built yet prints
+the table; any other ``bench_*.py`` (e.g. one written for a single issue) is run as a script in the full run (or
+with ``--scripts``, then with ``--quick`` in quick mode), and its output is appended below the table. A suite whose feature is not built yet prints
 "n/a (not built)".
 """
 
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller worlds, fewer repetitions (< 1 minute)")
     parser.add_argument("--only", default="", help="comma-separated suite names (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument("--scripts", action=argparse.BooleanOptionalAction, default=None,
+                        help="also run the stand-alone bench_*.py scripts (default: in the full run only)")
     args = parser.parse_args(argv)
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     if str(ROOT) not in sys.path:
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   {time.perf_counter() - suite_started:.1f} s", file=sys.stderr, flush=True)
 
     extra_sections = []
-    for script in sorted(HERE.glob("bench_*.py")):
+    scripts = sorted(HERE.glob("bench_*.py")) if (args.scripts if args.scripts is not None else not args.quick) else []
+    for script in scripts:
         suite = script.stem[len("bench_"):]
         if suite in TABLE_SUITES or (wanted and suite not in wanted):
             continue

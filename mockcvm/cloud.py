@@ -20,6 +20,7 @@ from mockcvm.world import World
 if TYPE_CHECKING:
     from mockcvm.accounts import Account
     from mockcvm.services.billing.ledger import LedgerEntry
+    from mockcvm.services.cvm.console import Console
 
 
 class Cloud:
@@ -172,3 +173,42 @@ class Cloud:
     def prices(self) -> dict[str, Decimal]:
         """The price table in use (yuan): the defaults, overridden by ``mock_cvm(prices={...})``."""
         return self.world.billing.prices()
+
+    # -- CVM: console, seeding, transitions -------------------------------------------------------------------
+
+    @property
+    def console(self) -> Console:
+        """What the Tencent Cloud console does and the API cannot: ``destroy(region, instance_ids,
+        release="now" | "after_2h")`` and ``recover(region, instance_ids)``, each returning a per-instance
+        result (``ok``, ``state``, ``reason``). Both catch up with the clock first."""
+        from mockcvm.services.cvm.console import Console
+
+        with self.world.lock:
+            self._caught_up()
+            return Console(self.world)
+
+    def seed_instances(self, count: int, *, account: Optional[str] = None, **fields: Any) -> list[str]:
+        """Add ``count`` settled instances at once (no RunInstances, nothing charged up front); returns their ids.
+
+        ``fields``: ``region``, ``zone`` (default: the region's first), ``charge_type`` (POSTPAID_BY_HOUR,
+        PREPAID, SPOTPAID), ``state`` (RUNNING, STOPPED, SHUTDOWN, LAUNCH_FAILED), ``tags`` (dict),
+        ``created_time`` (epoch seconds or an aware datetime; default now), ``instance_type``, ``image_id``,
+        ``name`` (numbered 1..count), ``period`` and ``renew_flag`` (PREPAID: ExpiredTime = created + period
+        months), ``disable_api_termination``. Billing is told about each instance as after a launch.
+        """
+        from mockcvm.services.cvm.seeding import seed_instances
+
+        with self.world.lock:
+            world = self._caught_up()
+            return seed_instances(world.cvm, count, uin=self._account(account).uin, **fields)
+
+    def settle(self, instance_ids: Optional[list[str]] = None) -> list[str]:
+        """Settle the operations in flight now (those of ``instance_ids``, or all): a transitional state becomes
+        its settled one and LatestOperationState SUCCESS; TERMINATING instances are released. Meant for
+        ``transitions="manual"``; works under any policy. Returns the ids settled."""
+        with self.world.lock:
+            world = self._caught_up()
+            if instance_ids is None:
+                return world.cvm.settle()
+            wanted = set(instance_ids)
+            return world.cvm.settle([i for i in world.cvm.in_flight.subjects() if i.instance_id in wanted])

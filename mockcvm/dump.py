@@ -3,7 +3,6 @@
 It only reads; the caller decides whether to catch the world up first (:meth:`mockcvm.Cloud.dump` does). Every
 section is read defensively so a dump never hides the failure it is meant to explain: a part that cannot be
 read says so in one line.
-
 """
 
 from __future__ import annotations

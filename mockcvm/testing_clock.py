@@ -80,7 +80,6 @@ class CvmClock:
 
     ``stop()`` ends the freeze or travel the clock started itself and leaves one it adopted running. It never
     changes the fake world: what happened while time was moved stays.
-
     """
 
     def __init__(self, backend: str, handle: Any, owner: Any) -> None:
@@ -99,7 +98,6 @@ class CvmClock:
 
         ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
         freezegun). With an adopted freeze or travel, ``start`` moves it (forward only).
-
         """
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
@@ -161,6 +159,7 @@ class CvmClock:
 
     def tick(self, seconds: Union[float, timedelta] = 1.0) -> datetime:
         """Move time forward by ``seconds`` (a number or a timedelta, >= 0); returns the new now."""
+        __tracebackhide__ = True  # pytest shows the error at the caller
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float, timedelta)):
             raise TypeError(f"cvm_clock.tick() takes seconds (a number) or a timedelta, got {seconds!r}")
         delta = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
@@ -178,6 +177,7 @@ class CvmClock:
 
     def move_to(self, moment: Moment) -> datetime:
         """Move time forward to ``moment`` (a datetime, naive means UTC, or ISO 8601 text); returns it."""
+        __tracebackhide__ = True  # pytest shows the error at the caller
         target = parse_moment(moment, "cvm_clock.move_to()")
         current = self.now()
         if target < current:
@@ -195,6 +195,7 @@ class CvmClock:
         return self.now()
 
     def _check_in_control(self, what: str) -> None:
+        __tracebackhide__ = True  # pytest shows the error at the caller
         if self.stopped:
             raise MockcvmError(f"cvm_clock.{what}(): this clock was stopped (its test or fixture has ended)")
         if self.backend == "time-machine":

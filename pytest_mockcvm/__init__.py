@@ -8,7 +8,6 @@ annotate::
     def test_something(cvm: Cloud, cvm_clock: CvmClock) -> None: ...
 
 Importing this package loads nothing heavy: the names are resolved on first use.
-
 """
 
 from __future__ import annotations

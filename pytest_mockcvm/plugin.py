@@ -15,7 +15,6 @@ Options come from the ini file (``mockcvm_<option>``), then from ``@pytest.mark.
 on the module, the class and the test, the closest winning per option.
 
 Nothing from mockcvm, the SDK or the time libraries is imported until a fixture is used.
-
 """
 
 from __future__ import annotations
@@ -212,11 +211,12 @@ def cvm_clock(request: pytest.FixtureRequest) -> Iterator[CvmClock]:
     time-machine when a travel is active or the test uses time-machine's ``time_machine`` fixture. Only
     forward: the fake never undoes. Time is unfrozen after the test (a freeze or travel it adopted keeps
     running).
-
     """
-    from mockcvm.testing_clock import CvmClock
+    from mockcvm.testing_clock import CvmClock, freezegun_active, time_machine_active
 
-    start = _gather(request, request.node).get("clock_start", (None, ""))[0]
+    start, source = _gather(request, request.node).get("clock_start", (None, ""))
+    if source != "@pytest.mark.mockcvm" and (freezegun_active() or time_machine_active()):
+        start = None  # a suite-wide default does not move a freeze or travel the test chose itself
     prefer = "time-machine" if "time_machine" in request.fixturenames else None
     clock = CvmClock.start(start, prefer=prefer)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -94,7 +95,7 @@ def snapshot(cloud: Cloud) -> dict[str, Any]:
     with world.lock:
         world.catch_up()
         instances = [
-            {k: v for k, v in vars(i).items() if k != "latest_operation_request_id"}
+            {f.name: getattr(i, f.name) for f in fields(i) if f.name != "latest_operation_request_id"}
             for i in world.cvm.all_instances()
         ]
         timers_seen = [
@@ -122,3 +123,4 @@ def assert_books_balance(cloud: Cloud) -> None:
             paid = sum((p.amount for p in world.billing.payments(account.uin)), Decimal(0))
             charged = sum((row.amount for row in world.billing.ledger(account.uin)), Decimal(0))
             assert world.billing.balance(account.uin) == paid - charged, account.uin
+            assert world.billing.charged(account.uin) == charged, account.uin

@@ -129,8 +129,14 @@ class BillingBackend:
         """Charge ``resource_id`` ``rate_per_hour`` yuan from now on (0 stops charging)."""
         if rate_per_hour < 0:
             raise ValueError(f"a rate cannot be negative, got {rate_per_hour} for {resource_id}")
+        account = self._account(uin)
+        current = account.rating.rate_of(resource_id, reason)
+        if current == rate_per_hour:
+            return
         account = self._settled(uin)
-        if account.rating.set_rate(resource_id, reason, Decimal(rate_per_hour), second_of(self.world.now)):
+        account.rating.set_rate(resource_id, reason, Decimal(rate_per_hour), second_of(self.world.now))
+        if rate_per_hour > current:
+            # A lower rate only postpones the crossing: the wake-up already scheduled (if any) stays early enough.
             self._reschedule(account)
 
     def rate(self, uin: str, resource_id: str, reason: str) -> Decimal:
@@ -165,6 +171,13 @@ class BillingBackend:
         rows.sort(key=lambda row: (row.time, row.account, row.resource_id, row.reason))
         return rows
 
+    def charged(self, uin: str) -> Decimal:
+        """The sum of the ledger of ``uin``, without building its rows (O(segments))."""
+        account = self._settled(uin)
+        until = account.rating.settled_to
+        hourly = sum((segment.total(until) for segment in account.rating.segments), ZERO)
+        return hourly + sum((row.amount for row in account.upfront), ZERO)
+
     def payments(self, uin: Optional[str] = None) -> list[Payment]:
         """The opening balance, top-ups and set_balance adjustments (all accounts, or one), oldest first."""
         rows = [payment for account in self._selected(uin) for payment in account.payments]
@@ -178,9 +191,14 @@ class BillingBackend:
     # -- arrears ---------------------------------------------------------------------------------------------
 
     def _reschedule(self, account: _Account) -> None:
-        """Keep exactly one wake-up: the settlement that will first leave the balance below zero."""
+        """Keep one wake-up at or before the settlement that will first leave the balance below zero.
+
+        A wake-up that is due earlier than needed is kept (when it runs it settles and schedules the next one):
+        so a stream of rate changes that only postpone the crossing costs no heap operations.
+        """
         due = None if account.arrears_since is not None else account.rating.next_crossing(account.balance)
-        if account.wake is not None and due is not None and account.wake.due == due and not account.wake.cancelled:
+        wake = account.wake
+        if wake is not None and due is not None and not wake.cancelled and wake.due <= due:
             return
         self.world.timeline.cancel(account.wake)
         account.wake = None

@@ -1,20 +1,367 @@
-"""Cbs state and operations. Knows nothing of HTTP; raises ApiError."""
+"""Cbs state and operations (cloud disks). Knows nothing of HTTP; raises ApiError.
+
+Disks are kept per (account, region) in an :class:`OrderedIndex` (DescribeDisks pages without touching the
+rest) and indexed by the instance they are attached to, so that the release of an instance touches only its
+own disks. A postpaid disk is charged ``price("disk_gb_hour") * DiskSize`` per hour from creation until it is
+deleted, attached or not, and also while its instance sits in the recycle bin (SPEC §5).
+
+Local disks (``LOCAL_*`` types) are part of their host: they get an ``ldisk-`` id in the instance's
+description but no CBS record, and go with the instance.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
+from mockcvm.regions import REGIONS
+from mockcvm.services.cbs.models import (
+    ATTACHED,
+    CLOUD_DISK_TYPES,
+    DATA_DISK,
+    LOCAL_DISK_TYPES,
+    POSTPAID,
+    PREPAID,
+    SYSTEM_DISK,
+    UNATTACHED,
+    Disk,
+)
+from mockcvm.services.tag.ordered_index import OrderedIndex
+from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
 
+DISK_ID = re.compile(r"disk-[a-z0-9]{8}\Z")
+INSTANCE_ID = re.compile(r"ins-[a-z0-9]{8}\Z")
+MIN_SIZE, MAX_SIZE = 10, 32000
+MAX_CREATE = 50
+MAX_DISKS_PER_CALL = 100
+MAX_DATA_DISKS_PER_INSTANCE = 20
+PERIODS = (*range(1, 13), 24, 36, 48, 60)
+#: Instance states a disk can be attached in or detached from (not launching, in the bin or going).
+ATTACHABLE_STATES = ("RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING")
+RATE_REASON = "disk"
+MONTH = 30 * 86400
+
 
 class CbsBackend:
     def __init__(self, world: World) -> None:
         self.world = world
+        self._disks: dict[tuple[str, str], OrderedIndex[str, Disk]] = {}
+        self._by_id: dict[str, Disk] = {}
+        self._by_instance: dict[str, list[Disk]] = {}
+
+    # -- hooks (docs/internals.md) ---------------------------------------------------------------------------
 
     def launch_disks(self, instance: Instance) -> None:
-        """Create the disks of a new instance and fill in their DiskId (the CBS issue fills this in)."""
+        """Create the disks of a new instance and fill in their ``DiskId`` in ``instance.system_disk`` and
+        ``instance.data_disks``. Also makes the instance known to the Tag service (and through it to VPC).
+
+        Data disks are elastic unless the dict says ``"Portable": False``; ``DeleteWithInstance`` defaults to
+        true for postpaid disks and false for prepaid ones (RunInstances' documented default).
+        """
+        self.world.tag.track("instance", instance.instance_id, instance)
+        charge_type = PREPAID if instance.charge_type == PREPAID else POSTPAID
+        if not instance.system_disk:
+            instance.system_disk.update({"DiskType": "CLOUD_BSSD", "DiskSize": 50})
+        self._launch_one(instance, instance.system_disk, SYSTEM_DISK, charge_type)
+        for spec in instance.data_disks:
+            self._launch_one(instance, spec, DATA_DISK, charge_type)
+
+    def _launch_one(self, instance: Instance, spec: dict[str, Any], usage: str, charge_type: str) -> None:
+        disk_type = spec.setdefault("DiskType", "CLOUD_BSSD")
+        if disk_type in LOCAL_DISK_TYPES:
+            spec.setdefault("DiskId", self.world.ids.short("ldisk"))
+            return
+        system = usage == SYSTEM_DISK
+        delete_with_instance = bool(spec.get("DeleteWithInstance", system or charge_type == POSTPAID))
+        if not system:
+            spec["DeleteWithInstance"] = delete_with_instance
+        disk = Disk(
+            disk_id=self._new_id(),
+            uin=instance.uin,
+            region=instance.region,
+            zone=instance.zone,
+            disk_type=disk_type,
+            disk_size=int(spec.get("DiskSize", 50)),
+            usage=usage,
+            charge_type=charge_type,
+            created_time=self.world.now,
+            portable=False if system else bool(spec.get("Portable", True)),
+            delete_with_instance=delete_with_instance,
+            name=str(spec.get("DiskName", "")),
+            state=ATTACHED,
+            instance_id=instance.instance_id,
+            last_instance_id=instance.instance_id,
+            project_id=instance.project_id,
+            deadline=instance.expired_time if charge_type == PREPAID else None,
+            renew_flag=(instance.renew_flag or "NOTIFY_AND_MANUAL_RENEW") if charge_type == PREPAID else "",
+            encrypt=bool(spec.get("Encrypt", False)),
+        )
+        spec["DiskId"] = disk.disk_id
+        self.add(disk)
 
     def instance_released(self, instance: Instance, release_prepaid_data_disks: bool) -> None:
-        """Apply SPEC §7 to the instance's disks."""
+        """Apply SPEC §7 to the instance's disks: the system disk and non-elastic disks are deleted; elastic
+        postpaid disks are deleted with ``DeleteWithInstance``, elastic prepaid disks with
+        ``release_prepaid_data_disks``; every other elastic disk is detached and kept (UNATTACHED)."""
+        for disk in self._by_instance.pop(instance.instance_id, []):
+            if disk.usage == SYSTEM_DISK or not disk.portable:
+                goes = True
+            elif disk.charge_type == PREPAID:
+                goes = release_prepaid_data_disks
+            else:
+                goes = disk.delete_with_instance
+            if goes:
+                self._delete(disk)
+            else:
+                disk.state, disk.instance_id = UNATTACHED, None
+
+    # -- reads -----------------------------------------------------------------------------------------------
+
+    def get(self, uin: str, region: str, disk_id: str) -> Optional[Disk]:
+        disk = self._by_id.get(disk_id)
+        if disk is None or disk.uin != uin or disk.region != region:
+            return None
+        return disk
+
+    def index(self, uin: str, region: str) -> Optional[OrderedIndex[str, Disk]]:
+        return self._disks.get((uin, region))
+
+    def attached_to(self, instance_id: str) -> list[Disk]:
+        return list(self._by_instance.get(instance_id, ()))
+
+    # -- changes ---------------------------------------------------------------------------------------------
+
+    def create(self, uin: str, region: str, params: dict[str, Any]) -> list[str]:
+        charge_type = params["DiskChargeType"]
+        if charge_type not in (PREPAID, POSTPAID):
+            raise InvalidParameterValue(f"DiskChargeType must be PREPAID or POSTPAID_BY_HOUR, got {charge_type!r}.")
+        disk_type = params["DiskType"]
+        if disk_type not in CLOUD_DISK_TYPES:
+            raise InvalidParameterValue(f"DiskType must be one of {', '.join(CLOUD_DISK_TYPES)}, got {disk_type!r}.")
+        zone = params["Placement"]["Zone"]
+        if zone not in {z.zone for z in REGIONS[region].zones}:
+            raise InvalidParameterValue(f"The zone {zone!r} is not a zone of {region}.")
+        if params.get("SnapshotId"):
+            raise ApiError(f"The snapshot {params['SnapshotId']} does not exist.", code="InvalidSnapshotId.NotFound")
+        if "DiskSize" not in params:
+            raise MissingParameter("CreateDisks needs DiskSize (or a SnapshotId).")
+        size = params["DiskSize"]
+        if not MIN_SIZE <= size <= MAX_SIZE:
+            raise InvalidParameterValue(f"DiskSize must be between {MIN_SIZE} and {MAX_SIZE} GB, got {size}.")
+        count = params.get("DiskCount", 1)
+        if not 1 <= count <= MAX_CREATE:
+            raise ApiError(
+                f"DiskCount must be between 1 and {MAX_CREATE}, got {count}.",
+                code="InvalidParameterValue.LimitExceeded",
+            )
+        deadline = None
+        renew_flag = ""
+        if charge_type == PREPAID:
+            prepaid = params.get("DiskChargePrepaid")
+            if not prepaid:
+                raise MissingParameter("A PREPAID disk needs DiskChargePrepaid.Period.")
+            if prepaid["Period"] not in PERIODS:
+                raise InvalidParameterValue(f"DiskChargePrepaid.Period must be one of {PERIODS}.")
+            deadline = self.world.now + prepaid["Period"] * MONTH
+            renew_flag = prepaid.get("RenewFlag", "NOTIFY_AND_MANUAL_RENEW")
+        tags = check_tags((t["Key"], t["Value"]) for t in params.get("Tags", []))
+        ids = []
+        for _ in range(count):
+            disk = Disk(
+                disk_id=self._new_id(),
+                uin=uin,
+                region=region,
+                zone=zone,
+                disk_type=disk_type,
+                disk_size=size,
+                usage=DATA_DISK,
+                charge_type=charge_type,
+                created_time=self.world.now,
+                name=params.get("DiskName", ""),
+                project_id=params["Placement"].get("ProjectId", 0),
+                deadline=deadline,
+                renew_flag=renew_flag,
+                encrypt=params.get("Encrypt") == "ENCRYPT",
+                shareable=params.get("Shareable", False),
+                tags=dict(tags),
+            )
+            self.add(disk)
+            ids.append(disk.disk_id)
+        return ids
+
+    def add(self, disk: Disk) -> None:
+        """Put a disk into the world (also used by control APIs and benchmarks); postpaid disks start charging."""
+        key = (disk.uin, disk.region)
+        index = self._disks.get(key)
+        if index is None:
+            index = self._disks[key] = OrderedIndex()
+        index.add(disk.disk_id, disk)
+        self._by_id[disk.disk_id] = disk
+        if disk.instance_id:
+            self._by_instance.setdefault(disk.instance_id, []).append(disk)
+        self.world.tag.track("volume", disk.disk_id, disk)
+        if disk.charge_type == POSTPAID:
+            self._rate(disk, self.world.billing.price("disk_gb_hour") * disk.disk_size)
+
+    def attach(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        disks = self._existing_all(uin, region, params["DiskIds"])
+        instance = self._instance(uin, region, params["InstanceId"])
+        for disk in disks:
+            self._check_movable(disk)
+            if disk.attached:
+                raise ApiError(
+                    f"The disk {disk.disk_id} is already attached to {disk.instance_id}; detach it first.",
+                    code="ResourceUnavailable.Attached",
+                )
+            if disk.zone != instance.zone:
+                raise ApiError(
+                    f"The disk {disk.disk_id} is in {disk.zone} and the instance {instance.instance_id} in "
+                    f"{instance.zone}; a disk attaches only in its own zone.",
+                    code="ResourceUnavailable.ZoneNotMatch",
+                )
+        data_disks = [d for d in self._by_instance.get(instance.instance_id, ()) if d.usage == DATA_DISK]
+        if len(data_disks) + len(disks) > MAX_DATA_DISKS_PER_INSTANCE:
+            raise ApiError(
+                f"The instance {instance.instance_id} would have {len(data_disks) + len(disks)} data disks; at "
+                f"most {MAX_DATA_DISKS_PER_INSTANCE} are allowed.",
+                code="LimitExceeded.InstanceAttachedDisk",
+            )
+        delete_with_instance = params.get("DeleteWithInstance")
+        for disk in disks:
+            disk.state, disk.instance_id, disk.last_instance_id = ATTACHED, instance.instance_id, instance.instance_id
+            if delete_with_instance is not None:
+                disk.delete_with_instance = bool(delete_with_instance)
+            self._by_instance.setdefault(instance.instance_id, []).append(disk)
+            instance.data_disks.append(disk.to_instance_data_disk())
+
+    def detach(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        disks = self._existing_all(uin, region, params["DiskIds"])
+        wanted = params.get("InstanceId")
+        for disk in disks:
+            self._check_movable(disk)
+            if disk.instance_id is None:
+                raise ApiError(f"The disk {disk.disk_id} is not attached.", code="InvalidDisk.NotSupported")
+            if wanted is not None and disk.instance_id != wanted:
+                raise InvalidParameterValue(
+                    f"The disk {disk.disk_id} is attached to {disk.instance_id}, not to {wanted}."
+                )
+        hosts = {d.instance_id for d in disks}
+        if len(hosts) > 1:
+            raise InvalidParameterValue("DetachDisks detaches disks of one instance per call.")
+        for disk in disks:
+            host = self.world.tag.find_instance(uin, region, disk.instance_id or "")
+            if host is not None and host.state not in ATTACHABLE_STATES:
+                raise ApiError(
+                    f"The instance {host.instance_id} is {host.state}; disks can be detached from a RUNNING or "
+                    "STOPPED instance.",
+                    code="InvalidInstance.NotSupported",
+                )
+        for disk in disks:
+            self._detach(disk)
+
+    def terminate(self, uin: str, region: str, disk_ids: list[str]) -> None:
+        disks = self._existing_all(uin, region, disk_ids)
+        for disk in disks:
+            if disk.attached:
+                raise ApiError(
+                    f"The disk {disk.disk_id} is attached to {disk.instance_id}; detach it before terminating it.",
+                    code="ResourceUnavailable.NotSupported",
+                )
+        for disk in disks:
+            self._delete(disk)
+
+    # -- internals -------------------------------------------------------------------------------------------
+
+    def _existing_all(self, uin: str, region: str, disk_ids: list[str]) -> list[Disk]:
+        if len(disk_ids) > MAX_DISKS_PER_CALL:
+            raise ApiError(
+                f"{len(disk_ids)} disks were given; at most {MAX_DISKS_PER_CALL} are allowed.",
+                code="InvalidParameterValue.LimitExceeded",
+            )
+        for disk_id in disk_ids:
+            check_disk_id(disk_id)
+        disks = []
+        for disk_id in dict.fromkeys(disk_ids):
+            disk = self.get(uin, region, disk_id)
+            if disk is None:
+                raise ApiError(f"The disk {disk_id} does not exist in {region}.", code="InvalidDiskId.NotFound")
+            disks.append(disk)
+        return disks
+
+    def _instance(self, uin: str, region: str, instance_id: str) -> Instance:
+        if not INSTANCE_ID.match(instance_id):
+            raise InvalidParameterValue(
+                f"The instance id {instance_id!r} is malformed; expected ins- and 8 letters or digits."
+            )
+        instance = self.world.tag.find_instance(uin, region, instance_id)
+        if instance is None or instance.released:
+            raise ApiError(
+                f"The instance {instance_id} does not exist in {region} (or was released).",
+                code="InvalidInstanceId.NotFound",
+            )
+        if instance.state not in ATTACHABLE_STATES:
+            raise ApiError(
+                f"The instance {instance_id} is {instance.state}; disks attach to a RUNNING or STOPPED instance.",
+                code="InvalidInstance.NotSupported",
+            )
+        return instance
+
+    @staticmethod
+    def _check_movable(disk: Disk) -> None:
+        if disk.usage == SYSTEM_DISK:
+            raise ApiError(
+                f"The disk {disk.disk_id} is a system disk; it cannot be attached or detached.",
+                code="ResourceUnavailable.TypeError",
+            )
+        if not disk.portable:
+            raise ApiError(
+                f"The disk {disk.disk_id} is not elastic (Portable=false); it lives and dies with its instance.",
+                code="ResourceUnavailable.NotPortable",
+            )
+
+    def _detach(self, disk: Disk) -> None:
+        host_id = disk.instance_id
+        if host_id is None:
+            return
+        attached = self._by_instance.get(host_id, [])
+        if disk in attached:
+            attached.remove(disk)
+        if not attached:
+            self._by_instance.pop(host_id, None)
+        host = self.world.tag.find_instance(disk.uin, disk.region, host_id)
+        if host is not None:
+            host.data_disks[:] = [d for d in host.data_disks if d.get("DiskId") != disk.disk_id]
+        disk.state, disk.instance_id = UNATTACHED, None
+
+    def _delete(self, disk: Disk) -> None:
+        if disk.charge_type == POSTPAID:
+            self._rate(disk, Decimal(0))
+        disk.released = True
+        disk.state, disk.instance_id = UNATTACHED, None
+        self._by_id.pop(disk.disk_id, None)
+        index = self._disks.get((disk.uin, disk.region))
+        if index is not None:
+            index.remove(disk.disk_id)
+        self.world.tag.untrack(disk.uin, "volume", disk.disk_id)
+
+    def _rate(self, disk: Disk, rate: Decimal) -> None:
+        self.world.billing.set_rate(disk.uin, disk.disk_id, RATE_REASON, rate)
+
+    def _new_id(self) -> str:
+        while True:
+            disk_id = self.world.ids.short("disk")
+            if disk_id not in self._by_id:
+                return disk_id
+
+
+def check_disk_id(disk_id: str) -> None:
+    if not DISK_ID.match(disk_id):
+        raise InvalidParameterValue(
+            f"The disk id {disk_id!r} is malformed; expected disk- and 8 letters or digits (disk-11112222)."
+        )

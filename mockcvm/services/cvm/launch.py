@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
 INSTANCE_TYPE = re.compile(r"([A-Z][A-Z0-9]*)\.([0-9]*)(SMALL|MEDIUM|LARGE|XLARGE)([0-9]+)\Z")
-_CPU_BY_SIZE = {"SMALL": 1, "MEDIUM": 2, "LARGE": 4, "XLARGE": 4}
+CPU_BY_SIZE = {"SMALL": 1, "MEDIUM": 2, "LARGE": 4, "XLARGE": 4}
 DEFAULT_INSTANCE_TYPE = "S1.SMALL1"
 DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
@@ -118,7 +118,7 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             tags.update({tag["Key"]: tag["Value"] for tag in spec["Tags"]})
     return {
         "charge_type": charge_type, "count": count, "zone": zone, "image_id": image_id,
-        "instance_type": instance_type, "cpu": _CPU_BY_SIZE[shape.group(3)] * multiplier,
+        "instance_type": instance_type, "cpu": CPU_BY_SIZE[shape.group(3)] * multiplier,
         "memory": int(shape.group(4)), "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
     }
 

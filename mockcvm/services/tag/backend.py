@@ -76,10 +76,10 @@ class TagBackend:
 
     def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""
-        found = self.find(uin, "instance", instance_id)
-        if found is None or found.region != region:
+        instance = self.world.cvm.get(uin, region, instance_id)
+        if instance is None or instance.released:
             return None
-        return found  # type: ignore[return-value]
+        return instance
 
     def instance_released(self, instance: Instance) -> None:
         """Forget ``instance``: its tags disappear from GetResources (SPEC §7)."""

@@ -34,6 +34,7 @@ CHARGE_TYPES = (
 )
 #: Instance states an EIP can be bound in (not while launching, in the recycle bin or being destroyed).
 BINDABLE_STATES = ("RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING")
+WAN_IP = "WanIP"  # an ordinary public IP (InternetAccessible.PublicIpAssigned), listed on request only
 MAX_ADDRESS_COUNT = 100
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 IDLE_REASON = "eip_idle"
@@ -64,6 +65,8 @@ class VpcBackend:
         self._addresses: dict[tuple[str, str], OrderedIndex[str, Address]] = {}
         self._by_id: dict[str, Address] = {}
         self._by_instance: dict[str, list[Address]] = {}
+        #: instance id -> its ordinary public IP as a WanIP address (made when first listed).
+        self._wan: dict[str, Address] = {}
         self._ip_counter = itertools.count(1)
         self._task_counter = itertools.count(100000001)
 
@@ -76,6 +79,7 @@ class VpcBackend:
     def instance_released(self, instance: Instance, release_address: bool) -> None:
         """Unbind the instance's elastic IPs and keep them, idle and charged; with ``release_address``
         release the first EIP of the primary NIC instead (SPEC §7)."""
+        self._wan.pop(instance.instance_id, None)  # the ordinary public IP goes with the instance
         bound = self._by_instance.pop(instance.instance_id, [])
         for position, address in enumerate(bound):
             if release_address and position == 0:
@@ -126,6 +130,8 @@ class VpcBackend:
                 return 0, []
             return len(index), index.page(start, size)
         pool = self._candidates(uin, region, compiled, index)
+        if any(name == "address-type" and WAN_IP in wanted for _r, wanted, name in compiled):
+            pool += self._wan_ips(uin, region)
         selected = [a for a in pool if matches(a, compiled)]
         return len(selected), selected[start : start + size]
 
@@ -137,6 +143,31 @@ class VpcBackend:
                 bound = [a for i in wanted for a in self._by_instance.get(i, ())]
                 return [a for a in bound if a.uin == uin and a.region == region]
         return list(index) if index is not None else []
+
+    def _wan_ips(self, uin: str, region: str) -> list[Address]:
+        """The ordinary public IPs of the region's instances, as DescribeAddresses lists them (``WanIP``, only
+        when the ``address-type`` filter asks for it). Scans the instances of (uin, region)."""
+        shown = []
+        for instance in self.world.cvm.instances_in(uin, region).values():
+            if not instance.public_ip or instance.released:
+                continue
+            wan = self._wan.get(instance.instance_id)
+            if wan is None or wan.address_ip != instance.public_ip:
+                wan = self._wan[instance.instance_id] = Address(
+                    address_id=self._new_id(),
+                    address_ip=instance.public_ip,
+                    uin=uin,
+                    region=region,
+                    created_time=instance.created_time,
+                    address_type=WAN_IP,
+                    status=BIND,
+                    instance_id=instance.instance_id,
+                    private_ip=instance.private_ip or None,
+                    internet_charge_type=instance.internet_charge_type or "TRAFFIC_POSTPAID_BY_HOUR",
+                    bandwidth=instance.internet_max_bandwidth_out,
+                )
+            shown.append(wan)
+        return shown
 
     # -- changes ---------------------------------------------------------------------------------------------
 
@@ -255,7 +286,7 @@ class VpcBackend:
         if reallocate_public_ip:
             instance = self.world.tag.find_instance(uin, region, instance_id)
             if instance is not None:
-                instance.public_ip = self._new_ip()
+                instance.public_ip = self.world.cvm.new_public_ip()
         return self._task_id()
 
     def release(self, uin: str, region: str, address_ids: list[str]) -> str:

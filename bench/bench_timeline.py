@@ -1,0 +1,171 @@
+"""Issue 4: the timeline under load. 100 000 postpaid instances, each with a scheduled destroy spread over 30 days,
+plus running billing (instances and their system disks):
+
+- the time of ONE 40-day jump (goal <= 2 s): every timer fires and releases its instance at its own second,
+  every settlement in between is computed;
+- the per-request overhead when nothing is due (DescribeRegions) with 100 000 pending events, against the same
+  request in an empty world (goal: no growth, <= 1.3x) and against the transport floor;
+- that the 40-day jump equals 40 one-day steps (on a smaller world; the test suite asserts it too).
+
+    .venv/bin/python -m bench.bench_timeline            # 100 000 instances
+    .venv/bin/python -m bench.bench_timeline --quick    # 10 000 instances
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from bench.harness import Row, compare_sync, median_time
+from bench.sdk import client, request
+
+START = datetime(2026, 1, 5, 4, 0, 0, tzinfo=timezone.utc)
+DAY = 86400.0
+BATCH = 500  # RunInstances.InstanceCount at most
+TIMER_BATCH = 100  # ImportInstancesActionTimer.InstanceIds at most
+
+
+def _populate(cloud: Any, frozen: Any, count: int) -> None:
+    """``count`` postpaid instances through the SDK; timers spread evenly over 30 days (one ActionTime per 100)."""
+    from mockcvm import clock
+
+    cvm = client("cvm")
+    cloud.set_balance(Decimal(10) ** 9)
+    ids: list[str] = []
+    for _ in range(0, count, BATCH):
+        answer = cvm.RunInstances(
+            request(
+                "cvm",
+                "RunInstances",
+                InstanceChargeType="POSTPAID_BY_HOUR",
+                InstanceCount=min(BATCH, count - len(ids)),
+                ImageId="img-eb30mz89",
+                Placement={"Zone": "ap-guangzhou-3"},
+            )
+        )
+        ids.extend(answer.InstanceIdSet)
+    with cloud.world.lock:
+        cloud.world.cvm.settle()
+    now = cloud.now()
+    batches = [ids[n : n + TIMER_BATCH] for n in range(0, len(ids), TIMER_BATCH)]
+    for n, batch in enumerate(batches):
+        at = now + 600 + (30 * DAY - 600) * n / max(len(batches) - 1, 1)
+        cvm.ImportInstancesActionTimer(
+            request(
+                "cvm",
+                "ImportInstancesActionTimer",
+                InstanceIds=batch,
+                ActionTimer={"TimerAction": "TerminateInstances", "ActionTime": clock.iso(int(at))},
+            )
+        )
+
+
+def _request_cost(cloud: Any) -> float:
+    cvm = client("cvm")
+    req = request("cvm", "DescribeRegions")
+    return median_time(lambda: cvm.DescribeRegions(req), repeat=9, number=200)
+
+
+def measure(count: int) -> dict[str, Any]:
+    import time_machine
+
+    from mockcvm import mock_cvm
+
+    out: dict[str, Any] = {"count": count}
+    # time-machine, not freezegun: freezegun also freezes time.perf_counter, which the timing needs.
+    with time_machine.travel(START, tick=False) as frozen:
+        with mock_cvm(seed=1) as empty:
+            out["request_empty"] = _request_cost(empty)
+        with mock_cvm(seed=1) as cloud:
+            started = time.perf_counter()
+            _populate(cloud, frozen, count)
+            out["setup"] = time.perf_counter() - started
+            out["pending"] = len(cloud.world.timeline.pending())
+            out["request_pending"] = _request_cost(cloud)
+            cvm = client("cvm")
+            req = request("cvm", "DescribeRegions")
+            comparison = compare_sync(cloud, lambda _: cvm.DescribeRegions(req), repeat=7, number=100)
+            out["floor_ratio"] = comparison.ratio
+            out["floor_detail"] = comparison.detail()
+            gc.collect()
+            frozen.shift(timedelta(days=40))
+            started = time.perf_counter()
+            cloud.catch_up()
+            out["jump"] = time.perf_counter() - started
+            out["left"] = len(cloud.world.cvm.all_instances())
+            out["done"] = sum(1 for t in cloud.world.timers.all_timers() if t.status == "DONE")
+            out["ledger_total"] = cloud.world.billing.charged(cloud.default_account)
+            out["balance"] = cloud.balance()
+    out["ratio_pending"] = out["request_pending"] / out["request_empty"]
+    return out
+
+
+def jump_equals_steps(count: int) -> bool:
+    import time_machine
+
+    from mockcvm import mock_cvm
+
+    results = []
+    for steps in (1, 40):
+        with time_machine.travel(START, tick=False) as frozen, mock_cvm(seed=3) as cloud:
+            _populate(cloud, frozen, count)
+            for _ in range(steps):
+                frozen.shift(timedelta(days=40) / steps)
+                cloud.catch_up()
+            world = cloud.world
+            results.append(
+                (
+                    [(i.instance_id, i.state) for i in world.cvm.all_instances()],
+                    [(t.timer_id, t.status) for t in world.timers.all_timers()],
+                    cloud.balance(),
+                    cloud.world.billing.charged(cloud.default_account),
+                    [(s.resource_id, s.rate, s.start, s.end) for s in
+                     cloud.world.billing._accounts[cloud.default_account].rating.segments],
+                )
+            )
+    return results[0] == results[1]
+
+
+def rows(quick: bool) -> list[Row]:
+    count = 10_000 if quick else 100_000
+    result = measure(count)
+    equal = jump_equals_steps(200 if quick else 1000)
+    return [
+        Row("4", f"one 40-day jump, {count:,} instances with timers", result["jump"], "s", 2.0,
+            f"{result['done']:,} timers DONE, {result['left']:,} instances left"),
+        Row("4", f"request overhead, {result['pending']:,} pending events vs empty", result["ratio_pending"], "x", 1.3,
+            f"{result['request_pending'] * 1e6:.0f} us vs {result['request_empty'] * 1e6:.0f} us"),
+        Row("4", "DescribeRegions with pending events vs floor", result["floor_ratio"], "x", None,
+            result["floor_detail"]),
+        Row("4", "40-day jump == 40 one-day steps", 0.0 if equal else 1.0, "x", 0.0, "snapshot equal" if equal else
+            "DIFFERENT"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 000 instances instead of 100 000")
+    args = parser.parse_args(argv)
+    count = 10_000 if args.quick else 100_000
+    result = measure(count)
+    print(f"instances with a timer:                 {count:,} (setup through the SDK {result['setup']:.1f} s)")
+    print(f"pending events before the jump:         {result['pending']:,}")
+    print(f"one 40-day jump:                        {result['jump']:.3f} s (goal <= 2 s)")
+    print(f"  timers DONE {result['done']:,}, instances left {result['left']:,}, "
+          f"charged {result['ledger_total']} yuan")
+    print(f"DescribeRegions, empty world:           {result['request_empty'] * 1e6:.0f} us")
+    print(f"DescribeRegions, {result['pending']:,} pending:       {result['request_pending'] * 1e6:.0f} us "
+          f"(ratio {result['ratio_pending']:.2f}x, goal <= 1.3x)")
+    print(f"DescribeRegions vs transport floor:     {result['floor_ratio']:.2f}x ({result['floor_detail']})")
+    equal = jump_equals_steps(200 if args.quick else 1000)
+    print(f"40-day jump == 40 one-day steps:        {equal}")
+    return 0 if equal else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

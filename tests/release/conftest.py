@@ -1,0 +1,3 @@
+"""Fixtures of the release tests."""
+
+from tests.release.helpers import frozen_time  # noqa: F401  (autouse)
