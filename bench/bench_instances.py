@@ -76,11 +76,12 @@ def _scaling(sizes: tuple[int, ...], quick: bool, names: list[tuple[str, Any, st
             seeding = time.perf_counter() - started
             gc.collect()
             page = request("cvm", "DescribeInstances", Limit=20)
-            result = compare_sync(cloud, lambda _: cvm.DescribeInstances(page), repeat=repeat, number=number)
+            result = compare_sync(cloud, lambda _, page=page: cvm.DescribeInstances(page), repeat=repeat,
+                                  number=number)
             out.append(Row("3", f"{names[0][0]} @ {size:,}", result.ratio, "x", 1.3,
                            result.detail() + f"; seeded in {seeding:.1f} s"))
 
-            def by_ids() -> Any:
+            def by_ids(ids: list[str] = ids) -> Any:
                 return request("cvm", "DescribeInstances", InstanceIds=rng.sample(ids, min(20, len(ids))))
 
             result = compare_sync(cloud, lambda req: cvm.DescribeInstances(req), prepare=by_ids,
@@ -89,7 +90,8 @@ def _scaling(sizes: tuple[int, ...], quick: bool, names: list[tuple[str, Any, st
 
             filtered = request("cvm", "DescribeInstances", Limit=20,
                                Filters=[{"Name": "instance-state", "Values": ["STOPPED"]}])
-            result = compare_sync(cloud, lambda _: cvm.DescribeInstances(filtered), repeat=repeat, number=number)
+            result = compare_sync(cloud, lambda _, filtered=filtered: cvm.DescribeInstances(filtered),
+                                  repeat=repeat, number=number)
             out.append(Row("3", f"{names[2][0]} @ {size:,}", result.ratio, "x", None, result.detail()))
 
             if not implemented("cvm", "TerminateInstances"):
@@ -97,13 +99,13 @@ def _scaling(sizes: tuple[int, ...], quick: bool, names: list[tuple[str, Any, st
                 continue
             last: list[Any] = []
 
-            def fresh_batch() -> Any:
+            def fresh_batch(last: list[Any] = last) -> Any:
                 batch = seed(cloud, 100, state="RUNNING", charge_type="POSTPAID_BY_HOUR")
                 last[:] = [request("cvm", "TerminateInstances", InstanceIds=batch)]
                 return last[0]
 
             result = compare_sync(cloud, lambda req: cvm.TerminateInstances(req), prepare=fresh_batch,
-                                  floor_prepare=lambda: last[0], repeat=repeat, number=max(2, number // 8))
+                                  floor_prepare=lambda last=last: last[0], repeat=repeat, number=max(2, number // 8))
             out.append(Row("3", f"{names[3][0]} @ {size:,}", result.ratio, "x", 2.0, result.detail()))
     return out
 

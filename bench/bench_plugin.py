@@ -5,12 +5,14 @@
 1. Import of ``pytest_mockcvm.plugin`` after pytest (what every pytest run pays), and the modules it pulls in.
 2. pytest start-up on one empty test with the plugin vs without it (goal: <= 10 ms more); third-party plugin
    autoload is off in both runs and the plugin is added with ``-p pytest_mockcvm.plugin``, so only it differs.
+   A process start varies by more than 10 ms on a shared machine, so the plugin's own start-up work (import,
+   registration with its ini options, configure) is also timed inside one process.
+3. Per-test cost of the ``cvm`` fixture, setup plus teardown: a file of N tests using ``cvm`` vs the same N tests
+   without it (goal: <= 2 ms per test), timed inside pytest (setup + teardown phases) and as process CPU time.
+   Also ``cvm`` + ``cvm_clock`` (freezegun), for information, and ``mock_cvm()`` start/stop by hand in a loop.
 
 Process costs are CPU time (user + system) of the child pytest, median of paired runs (steadier than wall time
 when other work shares the machine); bytecode is cached as in a normal install.
-3. Per-test cost of the ``cvm`` fixture, setup plus teardown: a file of N tests using ``cvm`` vs the same N tests
-   without it, in one pytest process each (goal: <= 2 ms per test). Also ``cvm`` + ``cvm_clock`` (freezegun), for
-   information, and ``mock_cvm()`` start/stop by hand in a loop.
 """
 
 from __future__ import annotations
@@ -90,14 +92,84 @@ def startup_cost(repeat: int, work: Path) -> None:
           f"plugin start-up cost {statistics.median(diffs) * 1e3:.1f} ms (median of {repeat} paired runs; goal <= 10)")
 
 
+_TIMING_CONFTEST = """
+import os, time
+import pytest
+
+_spent = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    started = time.perf_counter()
+    yield
+    _spent.append(time.perf_counter() - started)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    started = time.perf_counter()
+    yield
+    _spent.append(time.perf_counter() - started)
+
+
+def pytest_unconfigure(config):
+    with open(os.environ["BENCH_PHASES_OUT"], "a") as out:
+        out.write(f"{sum(_spent)}\\n")
+"""
+
+
+def _phase_seconds(args: list[str], cwd: Path) -> float:
+    """Seconds spent in setup + teardown phases of all tests, measured inside the pytest process."""
+    out = cwd / "phases.txt"
+    out.unlink(missing_ok=True)
+    env = _env()
+    env["BENCH_PHASES_OUT"] = str(out)
+    subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, check=True)
+    return float(out.read_text().split()[-1])
+
+
+_COMPONENTS_PROBE = """
+import importlib, statistics, sys, time
+from _pytest.config import get_config
+
+samples = []
+for _ in range(int(sys.argv[1])):
+    for name in ("pytest_mockcvm.plugin", "pytest_mockcvm"):
+        sys.modules.pop(name, None)
+    config = get_config()
+    started = time.perf_counter()
+    module = importlib.import_module("pytest_mockcvm.plugin")
+    config.pluginmanager.register(module, "mockcvm")  # replays pytest_addoption (historic) on the config
+    module.pytest_configure(config)
+    samples.append(time.perf_counter() - started)
+print(statistics.median(samples))
+"""
+
+
+def startup_components(repeat: int, work: Path) -> None:
+    """What the plugin itself does at start-up, timed in one process: import + register (addoption) + configure."""
+    out = subprocess.run(
+        [PY, "-c", _COMPONENTS_PROBE, str(repeat)], cwd=work, capture_output=True, text=True, env=_env(), check=True
+    ).stdout.split()
+    print(f"plugin start-up work in one process (import, register with its ini options, configure): "
+          f"{float(out[-1]) * 1e3:.2f} ms median of {repeat} (goal <= 10)")
+
+
 def fixture_cost(n: int, repeat: int, work: Path) -> None:
     files = {
         "plain": "def test_{i}():\n    pass\n",
         "cvm": "def test_{i}(cvm):\n    pass\n",
         "cvm_clock": "def test_{i}(cvm, cvm_clock):\n    pass\n",
     }
+    # The same one-time warm-up in every file (imports, a first activation, a first freeze), so the difference
+    # between the files is the per-test cost only.
+    warm = (
+        "from freezegun import freeze_time\nfrom mockcvm import mock_cvm\n"
+        "with freeze_time('2026-01-01'):\n    pass\n_m = mock_cvm()\n_m.start()\n_m.stop()\n"
+    )
     for name, body in files.items():
-        (work / f"test_many_{name}.py").write_text("".join(body.format(i=i) for i in range(n)))
+        (work / f"test_many_{name}.py").write_text(warm + "".join(body.format(i=i) for i in range(n)))
     times: dict[str, list[float]] = {name: [] for name in files}
     _run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_mockcvm.plugin",
           "test_many_cvm_clock.py", "-x"], work)  # warm the bytecode cache
@@ -106,11 +178,23 @@ def fixture_cost(n: int, repeat: int, work: Path) -> None:
             args = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_mockcvm.plugin",
                     f"test_many_{name}.py"]
             times[name].append(_run(args, work))
+    phases: dict[str, list[float]] = {name: [] for name in files}
+    (work / "conftest.py").write_text(_TIMING_CONFTEST)
+    for _ in range(repeat):
+        for name in files:
+            args = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_mockcvm.plugin",
+                    f"test_many_{name}.py"]
+            phases[name].append(_phase_seconds(args, work))
+    (work / "conftest.py").unlink()
+    for name in ("cvm", "cvm_clock"):
+        per_test = (statistics.median(phases[name]) - statistics.median(phases["plain"])) / n
+        print(f"fixture {name}: setup + teardown phases {per_test * 1e3:.3f} ms per test more than a test without "
+              f"it (timed inside pytest, median of {repeat})")
     plain = statistics.median(times["plain"])
     for name in ("cvm", "cvm_clock"):
         per_test = (statistics.median(times[name]) - plain) / n
         goal = " (goal <= 2 ms)" if name == "cvm" else " (info)"
-        print(f"fixture {name}: setup + teardown {per_test * 1e3:.3f} ms per test{goal}; "
+        print(f"fixture {name}: process CPU {per_test * 1e3:.3f} ms per test{goal}; "
               f"{n} tests in {statistics.median(times[name]):.2f} s vs {plain:.2f} s without, median of {repeat}")
 
 
@@ -118,7 +202,9 @@ def by_hand_cost(n: int) -> None:
     sys.path.insert(0, str(ROOT))
     from mockcvm import mock_cvm
 
-    mock_cvm().start()  # warm the imports
+    warm = mock_cvm()  # the imports
+    warm.start()
+    warm.stop()
     samples = []
     for _ in range(5):
         started = time.perf_counter()
@@ -136,7 +222,8 @@ def main() -> None:
         work = Path(tmp)
         import_cost(5 if quick else 15)
         startup_cost(15 if quick else 41, work)
-        fixture_cost(300 if quick else 1000, 3 if quick else 5, work)
+        startup_components(30 if quick else 100, work)
+        fixture_cost(300 if quick else 1000, 3, work)
         by_hand_cost(300 if quick else 2000)
 
 

@@ -77,7 +77,7 @@ def _page_rows(size: int, quick: bool) -> list[Row]:
             filled = time.perf_counter() - started
             page = request(service, action, **params)
             call = getattr(sdk, action)
-            result = compare_sync(cloud, lambda _: call(page), repeat=repeat, number=number)
+            result = compare_sync(cloud, lambda _, call=call, page=page: call(page), repeat=repeat, number=number)
         out.append(Row("5", name, result.ratio, "x", 1.3, result.detail() + f"; filled in {filled:.1f} s"))
     return out
 

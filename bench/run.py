@@ -2,12 +2,12 @@
 
     .venv/bin/python -m bench            # the full run (a few minutes on 2 cores); writes bench/RESULTS.md
     .venv/bin/python -m bench --quick    # under a minute, smaller worlds and fewer repetitions
-    .venv/bin/python -m bench --only instances,release   # some suites only
+    .venv/bin/python -m bench --only instances,release   # some suites (and scripts) only
 
 Each suite is a module ``bench/bench_<name>.py``. A suite with a ``rows(quick: bool) -> list[Row]`` function joins
 the table; any other ``bench_*.py`` (e.g. one written for a single issue) is run as a script in the full run (or
-with ``--scripts``, then with ``--quick`` in quick mode), and its output is appended below the table. A suite whose feature is not built yet prints
-"n/a (not built)".
+with ``--scripts``, then with ``--quick`` in quick mode), and its output is appended below the table. A row whose
+feature is not built yet prints "n/a (not built)".
 """
 
 from __future__ import annotations

@@ -109,6 +109,7 @@ class Cloud:
         ok: Optional[bool] = None,
     ) -> None:
         """Fail unless ``action`` was called (exactly ``times`` times, if given) with the filters given."""
+        __tracebackhide__ = True  # pytest shows the test's line, not this one
         matching = self.world.journal.calls(action, region=region, service=service, ok=ok)
         if (times is None and matching) or (times is not None and len(matching) == times):
             return

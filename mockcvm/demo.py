@@ -6,7 +6,7 @@ same on every machine.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, TextIO, Union
 
 from mockcvm import mock_cvm
 
@@ -63,7 +63,8 @@ def scene_foundation(p: Printer, stage: Stage) -> None:
     p.line(f"GetCallerIdentity -> AccountId={me.AccountId} Arn={me.Arn}")
     cvm = cvm_client.CvmClient(cred, "ap-guangzhou")
     regions = cvm.DescribeRegions(models.DescribeRegionsRequest())
-    p.line(f"DescribeRegions -> {regions.TotalCount} regions: {', '.join(r.Region for r in regions.RegionSet[:4])}, ...")
+    first = ", ".join(r.Region for r in regions.RegionSet[:4])
+    p.line(f"DescribeRegions -> {regions.TotalCount} regions: {first}, ...")
     zones = cvm.DescribeZones(models.DescribeZonesRequest())
     p.line(f"DescribeZones(ap-guangzhou) -> {', '.join(z.Zone for z in zones.ZoneSet)}")
     balance = billing_client.BillingClient(cred, "").DescribeAccountBalance(
@@ -76,7 +77,186 @@ def scene_foundation(p: Printer, stage: Stage) -> None:
         p.line(f"TerminateInstances() with no ids -> {error.code}: {error.message}")
 
 
-SCENES: list[Scene] = [scene_foundation]
+class _Watch:
+    """Prints what DescribeInstances shows for some instances at each instant, as the clock moves."""
+
+    def __init__(self, p: Printer, stage: Stage, instance_ids: list[str]) -> None:
+        from tencentcloud.cvm.v20170312 import cvm_client
+
+        self.p = p
+        self.stage = stage
+        self.ids = instance_ids
+        self.cvm = cvm_client.CvmClient(_sdk(), "ap-guangzhou")
+        self.elapsed = 0.0
+
+    def show(self, what: Union[str, Callable[[], str]] = "") -> None:
+        from tencentcloud.cvm.v20170312 import models
+
+        request = models.DescribeInstancesRequest()
+        request.InstanceIds = self.ids
+        shown = {i.InstanceId: i for i in self.cvm.DescribeInstances(request).InstanceSet}
+        parts = []
+        for instance_id in self.ids:
+            found = shown.get(instance_id)
+            if found is None:
+                parts.append(f"{instance_id} (not listed)")
+                continue
+            extra = ""
+            if found.IsolatedSource != "NOTISOLATED" or found.RestrictState != "NORMAL":
+                extra = f" {found.RestrictState}/{found.IsolatedSource}"
+            parts.append(f"{instance_id} {found.InstanceState}{extra}")
+        label = _elapsed(self.elapsed)
+        what = what() if callable(what) else what
+        self.p.line(f"{label:>14}  {'; '.join(parts)}{'   <- ' + what if what else ''}")
+
+    def tick(self, seconds: float, what: Union[str, Callable[[], str]] = "") -> None:
+        self.stage.tick(seconds)
+        self.elapsed += seconds
+        self.show(what)
+
+
+def _elapsed(seconds: float) -> str:
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"t+{days}d {hours:02d}:{minutes:02d}:{secs:02d}" if days else f"t+{hours}:{minutes:02d}:{secs:02d}"
+
+
+def _launch(charge_type: str = "POSTPAID_BY_HOUR", **extra: Any) -> str:
+    import json
+
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    params: dict[str, Any] = {
+        "InstanceChargeType": charge_type,
+        "ImageId": "img-eb30mz89",
+        "InstanceType": "S5.MEDIUM2",
+        "Placement": {"Zone": "ap-guangzhou-3"},
+    }
+    if charge_type == "PREPAID":
+        params["InstanceChargePrepaid"] = {"Period": 1, "RenewFlag": "NOTIFY_AND_MANUAL_RENEW"}
+    params.update(extra)
+    request = models.RunInstancesRequest()
+    request.from_json_string(json.dumps(params))
+    return str(cvm_client.CvmClient(_sdk(), "ap-guangzhou").RunInstances(request).InstanceIdSet[0])
+
+
+def _terminate(instance_id: str) -> None:
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    request = models.TerminateInstancesRequest()
+    request.InstanceIds = [instance_id]
+    cvm_client.CvmClient(_sdk(), "ap-guangzhou").TerminateInstances(request)
+
+
+def scene_api_destroy(p: Printer, stage: Stage) -> None:
+    p.title("TerminateInstances on a postpaid instance: destroyed directly, no recycle bin (SPEC §3)")
+    instance_id = _launch()
+    watch = _Watch(p, stage, [instance_id])
+    watch.tick(60, "launched a minute ago")
+    _terminate(instance_id)
+    watch.show("TerminateInstances")
+    watch.tick(5, "released: simply absent, no error")
+
+
+def scene_prepaid_recycle_bin(p: Printer, stage: Stage) -> None:
+    p.title("TerminateInstances on a prepaid instance: 7 days in the recycle bin, then gone")
+    instance_id = _launch("PREPAID")
+    watch = _Watch(p, stage, [instance_id])
+    watch.tick(60)
+    _terminate(instance_id)
+    watch.show("TerminateInstances (1st call)")
+    watch.tick(7 * 86400 - 60, "a minute before the bin deadline")
+    watch.tick(60, "the bin deadline")
+    watch.tick(5)
+
+
+def scene_console_release_after_2h(p: Printer, stage: Stage) -> None:
+    p.title("Console destroy, 'release after 2 h' (postpaid): SHUTDOWN for 2 h, then gone")
+    instance_id = _launch()
+    watch = _Watch(p, stage, [instance_id])
+    watch.tick(60)
+    stage.cloud.console.destroy("ap-guangzhou", [instance_id], release="after_2h")
+    watch.show("console: destroy, release after 2 h")
+    watch.tick(2 * 3600 - 1)
+    watch.tick(1, "2 h later")
+    watch.tick(5)
+
+
+def scene_scheduled_destroy(p: Printer, stage: Stage) -> None:
+    import json
+
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    from mockcvm import clock
+
+    p.title("Scheduled destroy (定时销毁): runs until its second, then released directly, never SHUTDOWN")
+    instance_id = _launch()
+    cvm = cvm_client.CvmClient(_sdk(), "ap-guangzhou")
+    request = models.ImportInstancesActionTimerRequest()
+    at = clock.iso(stage.cloud.now() + 3600)
+    timer = {"TimerAction": "TerminateInstances", "ActionTime": at}
+    request.from_json_string(json.dumps({"InstanceIds": [instance_id], "ActionTimer": timer}))
+    [timer_id] = cvm.ImportInstancesActionTimer(request).ActionTimerIds
+    p.line(f"ImportInstancesActionTimer(ActionTime={at}) -> {timer_id}")
+    watch = _Watch(p, stage, [instance_id])
+    watch.show()
+    watch.tick(3600 - 1, "one second before ActionTime")
+    watch.tick(1, "ActionTime")
+    watch.tick(5)
+    timers = cvm.DescribeInstancesActionTimer(models.DescribeInstancesActionTimerRequest()).ActionTimers
+    p.line(f"DescribeInstancesActionTimer -> {[(t.ActionTimerId[:8] + '...', t.Status) for t in timers]}")
+
+
+def scene_arrears(p: Printer, stage: Stage) -> None:
+    p.title("Arrears (欠费): runs 2 h, shut down (not in the bin), released 24 h later; prepaid unaffected")
+    stage.tick(3600 - stage.cloud.now() % 3600)  # start on a full hour, when settlements happen
+    postpaid, prepaid = _launch(), _launch("PREPAID")
+    stage.cloud.set_balance("0.80")
+    p.line(f"cloud.set_balance('0.80'); an instance-hour costs {stage.cloud.prices['instance_hour']} yuan, "
+           "the system disk a little")
+    watch = _Watch(p, stage, [postpaid, prepaid])
+    watch.show()
+
+    def balance() -> str:
+        arrears = stage.cloud.world.billing.in_arrears(stage.cloud.default_account)
+        return f"settlement: balance {stage.cloud.balance()} yuan" + (", in arrears" if arrears else "")
+
+    watch.tick(3600, balance)
+    watch.tick(3600, balance)
+    watch.tick(2 * 3600 - 1)
+    watch.tick(1, "2 h of arrears: shut down, not charged")
+    watch.tick(24 * 3600 - 1)
+    watch.tick(1, "24 h after the shutdown: released directly")
+    watch.tick(5)
+    rows = [row for row in stage.cloud.ledger() if row.resource_id == postpaid and row.reason == "instance"]
+    p.line(f"ledger of {postpaid} (CPU/memory): {', '.join(str(row.amount) for row in rows)} yuan; "
+           f"DescribeAccountBalance would say {int(stage.cloud.balance() * 100)} cents")
+
+
+def scene_arrears_top_up(p: Printer, stage: Stage) -> None:
+    p.title("Arrears, then a top-up 3 h in: the instance is saved (stays STOPPED until started)")
+    instance_id = _launch()
+    watch = _Watch(p, stage, [instance_id])
+    watch.tick(60)
+    stage.cloud.set_balance("-1")
+    watch.show("cloud.set_balance('-1'): arrears begin")
+    watch.tick(2 * 3600, "shut down")
+    watch.tick(3600, "3 h of arrears")
+    stage.cloud.top_up("100")
+    watch.show("cloud.top_up('100')")
+    watch.tick(30 * 3600, "never released")
+
+
+SCENES: list[Scene] = [
+    scene_foundation,
+    scene_api_destroy,
+    scene_prepaid_recycle_bin,
+    scene_console_release_after_2h,
+    scene_scheduled_destroy,
+    scene_arrears,
+    scene_arrears_top_up,
+]
 
 
 def run(out: TextIO) -> int:

@@ -9,8 +9,9 @@ to):
   and stops it in ``stop()``.
 - a freezegun freeze already active (started by an earlier fixture): the clock drives that freeze, and leaves
   it running in ``stop()``.
-- a time-machine travel already active, or ``prefer="time-machine"``: the clock drives the innermost
-  time-machine travel (``shift``/``move_to``), starting one of its own (``tick=False``) if none is active.
+- a time-machine travel already active, or ``prefer="time-machine"``, or freezegun not installed: the clock
+  drives the innermost time-machine travel (``shift``/``move_to``), starting one of its own (``tick=False``) if
+  none is active.
 
 Time only moves forward: the fake never undoes what happened (a released instance stays released), so ``tick``
 refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. If the test starts a freezegun
@@ -102,6 +103,12 @@ class CvmClock:
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
         moment = parse_moment(start, "start") if start is not None else None
+        if prefer is None and not _installed("freezegun"):
+            if not _installed("time_machine"):
+                raise MockcvmError(
+                    "cvm_clock needs a time library to freeze time: pip install freezegun (or time-machine)"
+                )
+            prefer = "time-machine"
         if prefer == "time-machine" or (prefer is None and time_machine_active()):
             made = cls._start_time_machine(moment)
         elif freezegun_active():
@@ -230,6 +237,12 @@ class CvmClock:
                 "freezegun hides it. Start the travel in a fixture that runs before cvm_clock, or request "
                 "time-machine's time_machine fixture in the test: cvm_clock then works through time-machine."
             )
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return module in sys.modules or importlib.util.find_spec(module) is not None
 
 
 def _time_machine_stack() -> list[Any]:

@@ -100,3 +100,14 @@ def test_a_segment_total_is_the_sum_of_its_pieces() -> None:
             segment.end = start + rng.randrange(0, 50 * HOUR)
         until = start + rng.randrange(-HOUR, 60 * HOUR)
         assert segment.total(until) == sum((amount for _, amount in segment.pieces(until)), Decimal(0))
+
+
+def test_integer_pieces_equal_decimal_rounding() -> None:
+    from decimal import ROUND_HALF_UP
+
+    rng = random.Random(9)
+    for _ in range(2000):
+        rate = Decimal(rng.randrange(1, 10**6)) / Decimal(10 ** rng.randrange(0, 7))
+        seconds = rng.randrange(1, HOUR + 1)
+        expected = (rate * seconds / Decimal(HOUR)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert piece(rate, seconds) == expected, (rate, seconds)

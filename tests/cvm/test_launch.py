@@ -9,7 +9,8 @@ import pytest
 
 from mockcvm import Cloud
 from tests import sdk
-from tests.cvm.helpers import IMAGE, ZONE, call_refused, describe, launch, launch_prepaid, snapshot
+from tests.conftest import Clock
+from tests.cvm.helpers import IMAGE, ZONE, call_refused, describe, launch, launch_prepaid, settled, snapshot
 
 
 def test_launch_returns_ids_and_instances_start_pending_with_the_operation_in_flight(cloud: Cloud) -> None:
@@ -162,3 +163,24 @@ def test_balance_is_decimal_exact(cloud: Cloud) -> None:
     cloud.set_balance(Decimal("200.00"))
     launch_prepaid(cvm)
     assert cloud.balance() == Decimal("0.00")
+
+
+def test_action_timer_at_launch_destroys_the_instance_at_its_time(cloud: Cloud, clock: Clock) -> None:
+    cvm = sdk.client("cvm")
+    ids = launch(cvm, 2, ActionTimer={"TimerAction": "TerminateInstances", "ActionTime": "2026-01-05T05:00:00Z"})
+    clock.tick(3600 - 1)
+    assert {i.InstanceState for i in settled(cvm, ids)} == {"RUNNING"}
+    clock.tick(1)
+    describe(cvm, ids)  # TERMINATING, shown once
+    assert describe(cvm, ids) == []
+
+
+def test_action_timer_is_checked_before_anything_is_launched_or_charged(cloud: Cloud, clock: Clock) -> None:
+    cvm = sdk.client("cvm")
+    error = call_refused(
+        cvm, "RunInstances", Placement={"Zone": ZONE}, ImageId=IMAGE, InstanceChargeType="PREPAID",
+        InstanceChargePrepaid={"Period": 1},
+        ActionTimer={"TimerAction": "TerminateInstances", "ActionTime": "2026-01-05T05:00:00Z"},
+    )
+    assert error.code == "UnsupportedOperation.NotSupportImportInstancesActionTimer"
+    assert snapshot(cloud) == [("balance", cloud.world.options.balance)]

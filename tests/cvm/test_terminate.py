@@ -313,3 +313,67 @@ def test_whole_flow_under_the_immediate_policy() -> None:
         assert states(cvm, ids) == {ids[0]: "SHUTDOWN"}
         sdk.call(cvm, "TerminateInstances", InstanceIds=ids)
         assert describe(cvm, ids) == [] and cloud.world.cvm.all_instances() == []
+
+
+def test_arrears_row_shutdown_after_2h_then_released_directly(cloud: Cloud, clock: Clock) -> None:
+    cvm = sdk.client("cvm")
+    postpaid = cloud.seed_instances(1)
+    prepaid = cloud.seed_instances(1, charge_type="PREPAID")
+    cloud.set_balance(-1)
+    clock.tick(2 * 3600)
+    [shown] = describe(cvm, postpaid)
+    assert (shown.InstanceState, shown.IsolatedSource, shown.StopChargingMode) == ("STOPPED", "ARREAR", "STOP_CHARGING")
+    assert call_refused(cvm, "StartInstances", InstanceIds=postpaid).code == "InvalidAccount.InsufficientBalance"
+    clock.tick(24 * 3600)
+    seen = [i.InstanceState for i in describe(cvm, postpaid)]
+    assert seen in ([], ["TERMINATING"])
+    assert describe(cvm, postpaid) == []
+    assert states(cvm, prepaid) == {prepaid[0]: "RUNNING"}
+
+
+def test_async_terminate_and_poll_until_gone(cloud: Cloud, clock: Clock) -> None:
+    import asyncio
+
+    ids = cloud.seed_instances(3)
+
+    async def scenario() -> int:
+        cvm = sdk.client("cvm", asynchronous=True)
+        await cvm.TerminateInstances(sdk.request("cvm", "TerminateInstances", InstanceIds=ids))
+        polls = 0
+        while True:
+            polls += 1
+            response = await cvm.DescribeInstances(sdk.request("cvm", "DescribeInstances", InstanceIds=ids))
+            if response.TotalCount == 0:
+                return polls
+            assert polls < 5
+
+    assert asyncio.run(scenario()) == 2
+
+
+def test_v1_signed_get_reads_flattened_ids_and_filters(cloud: Cloud) -> None:
+    cvm = sdk.client("cvm", sign="HmacSHA256", method="GET")
+    ids = cloud.seed_instances(2, tags={"env": "prod"})
+    assert [i.InstanceId for i in describe(cvm, ids)] == ids
+    found = sdk.call(cvm, "DescribeInstances", Filters=[{"Name": "tag:env", "Values": ["prod"]}], Limit=1)
+    assert found.TotalCount == 2 and [i.InstanceId for i in found.InstanceSet] == ids[:1]
+    sdk.call(cvm, "TerminateInstances", InstanceIds=ids, ReleaseAddress=True)
+    assert {i.InstanceState for i in describe(cvm, ids)} == {"TERMINATING"}
+
+
+@pytest.mark.parametrize(
+    ("charge_type", "state", "after"),
+    [
+        ("POSTPAID_BY_HOUR", "RUNNING", "TERMINATING"),
+        ("POSTPAID_BY_HOUR", "STOPPED", "TERMINATING"),
+        ("POSTPAID_BY_HOUR", "SHUTDOWN", "TERMINATING"),
+        ("POSTPAID_BY_HOUR", "LAUNCH_FAILED", "TERMINATING"),
+        ("PREPAID", "RUNNING", "SHUTDOWN"),
+        ("PREPAID", "STOPPED", "SHUTDOWN"),
+        ("PREPAID", "SHUTDOWN", "TERMINATING"),
+    ],
+)
+def test_terminate_is_allowed_from_settled_states(cloud: Cloud, charge_type: str, state: str, after: str) -> None:
+    cvm = sdk.client("cvm")
+    ids = cloud.seed_instances(1, charge_type=charge_type, state=state)
+    sdk.call(cvm, "TerminateInstances", InstanceIds=ids)
+    assert states(cvm, ids) == {ids[0]: after}

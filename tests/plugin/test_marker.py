@@ -115,3 +115,7 @@ def test_bad_ini_values_are_named(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["mockcvm option region='mars-1' from ini option mockcvm_region: region 'mars-1' is not a region *"]
     )
+    pytester.makeini("[pytest]\nmockcvm_strict = maybe\n")
+    result = pytester.runpytest(*RUN_ARGS)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["ini option mockcvm_strict = 'maybe': write true or false"])

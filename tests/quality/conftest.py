@@ -21,3 +21,9 @@ def quality_settings(default_examples: int, **more: object) -> settings:
         derandomize=os.environ.get("MOCKCVM_HYPOTHESIS_RANDOM", "") == "",
         **more,  # type: ignore[arg-type]
     )
+
+
+def pytest_configure(config: object) -> None:
+    config.addinivalue_line(  # type: ignore[attr-defined]
+        "markers", "gates: the mypy and ruff gates (deselect with -m 'not gates' while a change is half done)"
+    )

@@ -66,7 +66,10 @@ ID_LIKE = st.sampled_from(
      "SPOTPAID", "S5.MEDIUM2", "instance-state", "zone", "tag:team", "2026-01-05T04:10:00Z", "2026-01-05 04:10:00",
      "TerminateInstances", "true", "False", "1", "-1", "1e3", "", " ", "\u540d\u5b57", "\x00", "a" * 300]
 )
-TEXT = st.one_of(ID_LIKE, st.text(max_size=24), st.text(string.printable, max_size=8))
+#: Ids of the resources :func:`populate` makes (the same in every world: the id source is seeded).
+REAL_IDS: list[str] = []
+REAL_ID = st.deferred(lambda: st.sampled_from(REAL_IDS or ["ins-abcdefgh"]))
+TEXT = st.one_of(REAL_ID, ID_LIKE, st.text(max_size=24), st.text(string.printable, max_size=8))
 INTEGER = st.one_of(st.integers(0, 5), st.integers(0, 5), st.integers(-3, 120),
                     st.sampled_from([100, 101, 500, 501, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]))
 FLOAT = st.one_of(st.floats(0, 100), st.floats(allow_nan=True, allow_infinity=True))
@@ -255,9 +258,19 @@ def frozen_time() -> Iterator[None]:
 
 
 def populate(cloud: Cloud) -> None:
-    """A few resources for the fuzzed requests to hit, with whatever the fake can make today."""
-    if hasattr(cloud, "seed_instances"):
-        cloud.seed_instances(3, region="ap-guangzhou")
+    """A few resources for the fuzzed requests to hit: instances (one prepaid, one in the bin), EIPs, disks, tags."""
+    cloud.seed_instances(2, region="ap-guangzhou", tags={"team": "fuzz"})
+    cloud.seed_instances(1, region="ap-guangzhou", state="STOPPED")
+    cloud.seed_instances(1, region="ap-guangzhou", charge_type="PREPAID")
+    cloud.seed_instances(1, region="ap-guangzhou", charge_type="PREPAID", state="SHUTDOWN")
+    vpc = sdk.client("vpc", "ap-guangzhou")
+    addresses = sdk.call(vpc, "AllocateAddresses", AddressCount=2).AddressSet
+    cbs = sdk.client("cbs", "ap-guangzhou")
+    disks = sdk.call(cbs, "CreateDisks", DiskType="CLOUD_PREMIUM", DiskSize=20, DiskChargeType="POSTPAID_BY_HOUR",
+                     Placement={"Zone": "ap-guangzhou-3"}, DiskCount=2).DiskIdSet
+    instances = [i.instance_id for i in cloud.world.cvm.all_instances()]
+    names = [f"qcs::cvm:ap-guangzhou:uin/{cloud.default_account}:instance/{i}" for i in instances]
+    REAL_IDS[:] = instances + list(addresses) + list(disks) + names
 
 
 def answer_of(cloud: Cloud, request: HttpRequest) -> str:

@@ -26,7 +26,14 @@ from typing import Any, Callable, Iterator, Optional
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from mockcvm import mock_cvm
@@ -340,7 +347,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                     f"{instance_id} is SHUTDOWN (in the bin because of {expected.bin_reason}) with IsolatedSource "
                     f"{instance.IsolatedSource}, expected {wanted}"
                 )
-            if expected.arrears_stopped:
+            if expected.arrears_stopped and expected.state == ref.STOPPED:
                 assert (instance.RestrictState, instance.IsolatedSource) == ("EXPIRED", "ARREAR"), (
                     f"{instance_id} is shut down for arrears but shows {instance.RestrictState}/"
                     f"{instance.IsolatedSource}"

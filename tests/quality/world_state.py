@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import types
 import re
 import threading
+import types
 from decimal import Decimal
 from enum import Enum
 from random import Random

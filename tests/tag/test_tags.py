@@ -73,7 +73,8 @@ def test_disks_and_eips_are_tagged_too(cloud: Cloud, tag: Any) -> None:
                  DiskType="CLOUD_PREMIUM", DiskSize=10, Tags=[{"Key": "k", "Value": "v"}])["DiskIdSet"]
     api(tag, "TagResources", ResourceList=[name(cloud, eip, "eip")], Tags=[{"TagKey": "k", "TagValue": "w"}])
     listed = api(tag, "GetResources", TagFilters=[{"TagKey": "k"}])["ResourceTagMappingList"]
-    assert [m["Resource"] for m in listed] == [name(cloud, eip, "eip"), name(cloud, disk, "volume")]
+    # listed in the order they got their first tag
+    assert [m["Resource"] for m in listed] == [name(cloud, disk, "volume"), name(cloud, eip, "eip")]
     found = api(sdk.client("vpc"), "DescribeAddresses", AddressIds=[eip])["AddressSet"][0]
     assert found["TagSet"] == [{"Key": "k", "Value": "w"}]
 
@@ -176,3 +177,31 @@ def test_the_async_client_reads_tags(cloud: Cloud, cvm: Any) -> None:
 
     answer = asyncio.run(scenario())
     assert [m.Resource for m in answer.ResourceTagMappingList] == [name(cloud, ins)]
+
+
+@pytest.mark.cloud_options(verify_signatures=True)
+def test_accounts_see_only_their_own_resources(cloud: Cloud) -> None:
+    cloud.register_credentials("AKIDalice0000000000000000000000000", "alice-key", account="200000000001")
+    cloud.register_credentials("AKIDbob000000000000000000000000000", "bob-key", account="200000000002")
+
+    def client(service: str, who: str) -> Any:
+        return sdk.client(service, secret_id=f"AKID{who}".ljust(34, "0"), secret_key=f"{who}-key")
+
+    [ins] = run_instances(client("cvm", "alice"), TagSpecification=spec(team="a"))
+    [eip] = api(client("vpc", "alice"), "AllocateAddresses")["AddressSet"]
+    assert api(client("tag", "bob"), "GetResources")["ResourceTagMappingList"] == []
+    assert api(client("vpc", "bob"), "DescribeAddresses")["TotalCount"] == 0
+    assert len(api(client("tag", "alice"), "GetResources")["ResourceTagMappingList"]) == 1
+    refused(cloud, client("vpc", "bob"), "AssociateAddress", "InvalidAddressId.NotFound", AddressId=eip,
+            InstanceId=ins)
+    refused(cloud, client("tag", "bob"), "TagResources", "InvalidParameterValue.UinInvalid",
+            ResourceList=[f"qcs::cvm:{REGION}:uin/200000000001:instance/{ins}"],
+            Tags=[{"TagKey": "x", "TagValue": "y"}])
+
+
+def test_a_resource_whose_last_tag_goes_leaves_get_resources(cloud: Cloud, tag: Any, cvm: Any) -> None:
+    [ins] = run_instances(cvm, TagSpecification=spec(team="a"))
+    api(tag, "UnTagResources", ResourceList=[name(cloud, ins)], TagKeys=["team"])
+    assert api(tag, "GetResources")["ResourceTagMappingList"] == []
+    api(tag, "TagResources", ResourceList=[name(cloud, ins)], Tags=[{"TagKey": "team", "TagValue": "b"}])
+    assert tags_of(tag, name(cloud, ins)) == {"team": "b"}

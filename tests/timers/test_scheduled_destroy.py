@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockcvm import Cloud, clock as mock_clock
+from mockcvm import Cloud
+from mockcvm import clock as mock_clock
 from tests import sdk
 from tests.billing.helpers import has_action, import_timer, launch, states, timers
 from tests.conftest import Clock

@@ -86,6 +86,7 @@ def test_unknown_well_formed_ids_are_simply_absent(vpc: Any) -> None:
         ({"Filters": [{"Name": "colour", "Values": ["red"]}]}, "InvalidParameter.FilterInvalidKey"),
         ({"Limit": 101}, "InvalidParameterValue.Range"),
         ({"Offset": -1}, "InvalidParameterValue.Range"),
+        ({"AddressIds": [f"eip-{i:08d}" for i in range(101)]}, "InvalidParameterValue.LimitExceeded"),
     ],
 )
 def test_describe_refuses_bad_input(cloud: Cloud, vpc: Any, params: dict[str, Any], code: str) -> None:

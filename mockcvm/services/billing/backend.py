@@ -21,7 +21,7 @@ from mockcvm.billing_prices import DEFAULT_PRICES
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
-from mockcvm.services.billing.rating import ZERO, AccountRating, Crossing, second_of
+from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -53,6 +53,7 @@ class BillingBackend:
     def __init__(self, world: World) -> None:
         self.world = world
         self._accounts: dict[str, _Account] = {}
+        self._prices = {**DEFAULT_PRICES, **dict(world.options.prices)}  # options are frozen
 
     # -- accounts and money ----------------------------------------------------------------------------------
 
@@ -66,11 +67,14 @@ class BillingBackend:
     def _settled(self, uin: str) -> _Account:
         """The account with every settlement up to the world's now applied (arrears begun if one crossed zero)."""
         account = self._account(uin)
-        balance, crossing = account.rating.settle(second_of(self.world.now), account.balance)
+        self._settle(account, second_of(self.world.now))
+        return account
+
+    def _settle(self, account: _Account, now: int) -> None:
+        balance, crossing = account.rating.settle(now, account.balance)
         account.balance = balance
         if crossing is not None and account.arrears_since is None:
             self._begin_arrears(account, crossing)
-        return account
 
     def balance(self, uin: str) -> Decimal:
         """The balance in yuan after every settlement up to now (the open hour is not yet debited)."""
@@ -104,11 +108,11 @@ class BillingBackend:
     # -- prices ----------------------------------------------------------------------------------------------
 
     def price(self, name: str) -> Decimal:
-        return dict(self.world.options.prices).get(name, DEFAULT_PRICES[name])
+        return self._prices[name]
 
     def prices(self) -> dict[str, Decimal]:
         """Every price in use: the defaults, overridden by ``mock_cvm(prices={...})``."""
-        return {**DEFAULT_PRICES, **dict(self.world.options.prices)}
+        return dict(self._prices)
 
     # -- hooks (docs/internals.md) ---------------------------------------------------------------------------
 
@@ -129,13 +133,17 @@ class BillingBackend:
         """Charge ``resource_id`` ``rate_per_hour`` yuan from now on (0 stops charging)."""
         if rate_per_hour < 0:
             raise ValueError(f"a rate cannot be negative, got {rate_per_hour} for {resource_id}")
-        account = self._account(uin)
-        current = account.rating.rate_of(resource_id, reason)
-        if current == rate_per_hour:
+        account = self._accounts.get(uin) or self._account(uin)
+        rating = account.rating
+        current = rating.active.get((resource_id, reason))
+        current_rate = ZERO if current is None else current.rate
+        if current_rate == rate_per_hour:
             return
-        account = self._settled(uin)
-        account.rating.set_rate(resource_id, reason, Decimal(rate_per_hour), second_of(self.world.now))
-        if rate_per_hour > current:
+        now = second_of(self.world.now)
+        if now - rating.settled_to >= HOUR:
+            self._settle(account, now)
+        rating.set_rate(resource_id, reason, Decimal(rate_per_hour), now)
+        if rate_per_hour > current_rate:
             # A lower rate only postpones the crossing: the wake-up already scheduled (if any) stays early enough.
             self._reschedule(account)
 

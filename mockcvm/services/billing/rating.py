@@ -18,29 +18,34 @@ are "changes"; a settlement is O(changes since the last one + 1) and N further f
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterator, Optional
 
 HOUR = 3600
-CENT = Decimal("0.01")
-_HOUR_DECIMAL = Decimal(HOUR)
 ZERO = Decimal(0)
+
+
+def piece_cents(num: int, den: int, seconds: int) -> int:
+    """``num/den`` yuan/hour over ``seconds``, in whole cents, ROUND_HALF_UP (exact integer arithmetic)."""
+    if seconds <= 0:
+        return 0
+    return (num * seconds * 200 + den * HOUR) // (den * HOUR * 2)
+
+
+def cents_to_yuan(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
 
 
 def piece(rate: Decimal, seconds: int) -> Decimal:
     """What ``rate`` yuan/hour costs over ``seconds``, rounded to the cent (ROUND_HALF_UP)."""
-    if seconds <= 0:
-        return ZERO
-    if seconds == HOUR:
-        return rate.quantize(CENT, rounding=ROUND_HALF_UP)
-    return (rate * seconds / _HOUR_DECIMAL).quantize(CENT, rounding=ROUND_HALF_UP)
+    num, den = rate.as_integer_ratio()
+    return cents_to_yuan(piece_cents(num, den, seconds))
 
 
 def second_of(moment: float) -> int:
-    """The whole second billing uses for a world instant."""
-    return math.floor(moment)
+    """The whole second billing uses for a world instant (its floor; instants are never negative)."""
+    return int(moment)
 
 
 def hour_floor(second: int) -> int:
@@ -50,12 +55,13 @@ def hour_floor(second: int) -> int:
 class Segment:
     """One resource charged at one rate from ``start`` until ``end`` (None: still running)."""
 
-    __slots__ = ("resource_id", "reason", "rate", "start", "end")
+    __slots__ = ("resource_id", "reason", "rate", "num", "den", "start", "end")
 
     def __init__(self, resource_id: str, reason: str, rate: Decimal, start: int) -> None:
         self.resource_id = resource_id
         self.reason = reason
         self.rate = rate
+        self.num, self.den = rate.as_integer_ratio()
         self.start = start
         self.end: Optional[int] = None
 
@@ -66,25 +72,26 @@ class Segment:
         while period_start < end:
             period_end = period_start + HOUR
             seconds = min(end, period_end) - max(self.start, period_start)
-            yield period_end, piece(self.rate, seconds)
+            yield period_end, cents_to_yuan(piece_cents(self.num, self.den, seconds))
             period_start = period_end
-
 
     def total(self, until: int) -> Decimal:
         """The sum of :meth:`pieces` up to ``until``, in O(1): first piece, full hours, last piece."""
         end = until if self.end is None else min(self.end, until)
         if end <= self.start:
             return ZERO
+        num, den = self.num, self.den
         first_end = hour_floor(self.start) + HOUR
         if end <= first_end:
-            return piece(self.rate, end - self.start)
+            return cents_to_yuan(piece_cents(num, den, end - self.start))
         last_start = hour_floor(end)
         full_hours = (last_start - first_end) // HOUR
-        return (
-            piece(self.rate, first_end - self.start)
-            + full_hours * piece(self.rate, HOUR)
-            + piece(self.rate, end - last_start)
+        cents = (
+            piece_cents(num, den, first_end - self.start)
+            + full_hours * piece_cents(num, den, HOUR)
+            + piece_cents(num, den, end - last_start)
         )
+        return cents_to_yuan(cents)
 
 
 @dataclass(frozen=True)
@@ -95,17 +102,20 @@ class Crossing:
 
 
 class AccountRating:
-    """The rate segments of one account and the settled state (``settled_to``, the debit still to come)."""
+    """The rate segments of one account and the settled state (``settled_to``, the debit still to come).
+
+    Debits are kept in whole cents (ints): every piece is rounded to the cent, so their sums are exact.
+    """
 
     def __init__(self, now: int) -> None:
         self.settled_to = hour_floor(now)
         self.segments: list[Segment] = []  # every segment ever opened, in order (for the ledger)
         self.active: dict[tuple[str, str], Segment] = {}
         self.full: dict[Decimal, int] = {}  # rate -> active segments that cover the whole open period
-        self.hourly = ZERO  # what one hour of the ``full`` segments debits
+        self.hourly = 0  # cents one hour of the ``full`` segments debits
         self.fresh: list[Segment] = []  # segments opened inside the open period (may have closed since)
-        self.fresh_hourly = ZERO  # piece(rate, 1 h) of the fresh segments still active
-        self.pending = ZERO  # what the open period debits beyond ``hourly`` (fresh and closed pieces)
+        self.fresh_hourly = 0  # cents of one hour of the fresh segments still active
+        self.pending = 0  # cents the open period debits beyond ``hourly`` (fresh and closed pieces)
 
     @property
     def period_end(self) -> int:
@@ -131,56 +141,55 @@ class AccountRating:
             self.segments.append(segment)
             self.active[key] = segment
             if now <= self.settled_to:
-                self._add_full(rate)
+                self._add_full(segment)
             else:
                 self.fresh.append(segment)
-                self.fresh_hourly += piece(rate, HOUR)
-                self.pending += piece(rate, self.period_end - now)
+                self.fresh_hourly += piece_cents(segment.num, segment.den, HOUR)
+                self.pending += piece_cents(segment.num, segment.den, self.settled_to + HOUR - now)
         return True
 
     def _close(self, segment: Segment, now: int) -> None:
         segment.end = now
-        rate = segment.rate
+        num, den = segment.num, segment.den
         if segment.start <= self.settled_to:  # a full segment: it now ends inside the open period
-            self._remove_full(rate)
-            self.pending += piece(rate, now - self.settled_to)
+            rate = segment.rate
+            count = self.full[rate] - 1
+            if count:
+                self.full[rate] = count
+            else:
+                del self.full[rate]
+            self.hourly -= piece_cents(num, den, HOUR)
+            self.pending += piece_cents(num, den, now - self.settled_to)
         else:
-            self.fresh_hourly -= piece(rate, HOUR)
-            self.pending += piece(rate, now - segment.start) - piece(rate, self.period_end - segment.start)
+            self.fresh_hourly -= piece_cents(num, den, HOUR)
+            self.pending += piece_cents(num, den, now - segment.start) - piece_cents(
+                num, den, self.settled_to + HOUR - segment.start
+            )
 
-    def _add_full(self, rate: Decimal) -> None:
-        self.full[rate] = self.full.get(rate, 0) + 1
-        self.hourly += piece(rate, HOUR)
-
-    def _remove_full(self, rate: Decimal) -> None:
-        count = self.full[rate] - 1
-        if count:
-            self.full[rate] = count
-        else:
-            del self.full[rate]
-        self.hourly -= piece(rate, HOUR)
+    def _add_full(self, segment: Segment) -> None:
+        self.full[segment.rate] = self.full.get(segment.rate, 0) + 1
+        self.hourly += piece_cents(segment.num, segment.den, HOUR)
 
     def settle(self, now: int, balance: Decimal) -> tuple[Decimal, Optional[Crossing]]:
         """Apply every settlement up to ``now``; return the new balance and the first one that left it below zero."""
-        target = hour_floor(now)
+        target = now - now % HOUR
         if target <= self.settled_to:
             return balance, None
         periods = (target - self.settled_to) // HOUR
         crossing: Optional[Crossing] = None
-        first_debit = self.hourly + self.pending
-        after_first = balance - first_debit
+        after_first = balance - cents_to_yuan(self.hourly + self.pending)
         if balance >= 0 and after_first < 0:
             crossing = Crossing(self.period_end)
         for segment in self.fresh:
             if segment.end is None:
-                self._add_full(segment.rate)
+                self._add_full(segment)
         self.fresh = []
-        self.fresh_hourly = ZERO
-        self.pending = ZERO
+        self.fresh_hourly = 0
+        self.pending = 0
         rest = periods - 1
-        after_all = after_first - rest * self.hourly
+        after_all = after_first - cents_to_yuan(rest * self.hourly)
         if crossing is None and after_first >= 0 and after_all < 0:
-            hours = int(after_first // self.hourly) + 1
+            hours = int(after_first * 100 // self.hourly) + 1
             crossing = Crossing(self.period_end + hours * HOUR)
         self.settled_to = target
         return after_all, crossing
@@ -189,7 +198,7 @@ class AccountRating:
         """The settlement hour at which, if nothing changes, the balance first goes below zero (None: never)."""
         if balance < 0:
             return None
-        after_first = balance - self.hourly - self.pending
+        after_first = balance * 100 - (self.hourly + self.pending)  # in cents (may have a fraction)
         if after_first < 0:
             return self.period_end
         hourly = self.hourly + self.fresh_hourly

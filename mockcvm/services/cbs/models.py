@@ -44,6 +44,11 @@ class Disk:
     shareable: bool = False
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
+    #: ``created_time`` as the API shows it, formatted once (Describe calls read it for every row).
+    created_text: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.created_text = clock.spaced(self.created_time)
 
     @property
     def attached(self) -> bool:
@@ -95,7 +100,7 @@ class Disk:
             "DifferDaysOfDeadline": -1,
             "ReturnFailCode": 0,
             "Shareable": self.shareable,
-            "CreateTime": clock.spaced(self.created_time),
+            "CreateTime": self.created_text,
             "DeleteSnapshot": 0,
             "DiskBackupQuota": 0,
             "DiskBackupCount": 0,

@@ -233,8 +233,10 @@ class CvmBackend:
 
 
 def uuid_of(instance: Instance) -> str:
-    """The instance's Uuid (derived from its id unless set)."""
-    return instance.uuid or str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, instance.instance_id))
+    """The instance's Uuid: derived from its id the first time it is read (seeded instances start without one)."""
+    if not instance.uuid:
+        instance.uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, instance.instance_id))
+    return instance.uuid
 
 
 def host_name_of(instance: Instance) -> str:

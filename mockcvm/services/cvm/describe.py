@@ -7,6 +7,7 @@ A page of the unfiltered listing or an id lookup touches only the instances it r
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from mockcvm import clock
@@ -186,8 +187,14 @@ def _disk(disk: dict[str, Any], data: bool) -> dict[str, Any]:
     return shown
 
 
+@lru_cache(maxsize=4096)
+def _iso_of(epoch: float) -> str:
+    return clock.iso(epoch)
+
+
 def _iso(epoch: Optional[float]) -> Optional[str]:
-    return clock.iso(epoch) if epoch is not None else None
+    """ISO 8601 UTC, cached: many instances share a creation or expiry second (a pure function of its argument)."""
+    return _iso_of(epoch) if epoch is not None else None
 
 
 def render(backend: CvmBackend, i: Instance) -> dict[str, Any]:
@@ -214,7 +221,7 @@ def render(backend: CvmBackend, i: Instance) -> dict[str, Any]:
         "VirtualPrivateCloud": {"VpcId": i.vpc_id, "SubnetId": i.subnet_id, "AsVpcGateway": False},
         "ImageId": i.image_id,
         "RenewFlag": i.renew_flag if i.charge_type == models.PREPAID else None,
-        "CreatedTime": clock.iso(i.created_time),
+        "CreatedTime": _iso_of(i.created_time),
         "ExpiredTime": _iso(i.expired_time) if i.charge_type == models.PREPAID else None,
         "OsName": i.os_name,
         "SecurityGroupIds": list(i.security_group_ids),

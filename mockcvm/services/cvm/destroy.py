@@ -107,8 +107,8 @@ def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str
         )
     for instance, step in planned:
         world.billing.charge_upfront(uin, Decimal(price), instance.instance_id, "RenewInstances")
-        assert instance.expired_time is not None
-        instance.expired_time = add_months(instance.expired_time, months)
+        start = instance.expired_time if instance.expired_time is not None else world.now
+        instance.expired_time = add_months(start, months)
         if renew_flag is not None:
             instance.renew_flag = renew_flag
         if instance.state == models.SHUTDOWN:

@@ -2,10 +2,11 @@
 
 Tags live on the resources themselves (``Instance.tags``, ``Disk.tags``, ``Address.tags``), one source of
 truth: what the Tag service sets shows in DescribeInstances/DescribeDisks/DescribeAddresses and the other way
-round. The Tag backend keeps only an index of the taggable resources of each account, in creation order, so
-that GetResources pages without looking at the whole world. CVM instances enter it when they launch
-(``cbs.launch_disks`` calls :meth:`TagBackend.track`) and leave it when they are released; disks and EIPs when
-they are created and deleted.
+round. The Tag backend keeps only indexes: every taggable resource of each account by name, and the tagged ones
+in the order they got their first tag, so that GetResources pages without looking at untagged resources or at
+the rest of the world. CVM instances enter when they launch (``cbs.launch_disks`` calls
+:meth:`TagBackend.track`) and leave when they are released; disks and EIPs when they are created and deleted.
+Tags must therefore change through this service (or be given at creation), never by editing ``tags`` in place.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class Tracked:
         self.resource = resource
 
     @property
+    def key(self) -> str:
+        return f"{self.prefix}/{self.resource_id}"
+
+    @property
     def name(self) -> str:
         return format_name(self.resource.region, self.resource.uin, self.prefix, self.resource_id)
 
@@ -54,25 +59,47 @@ class Tracked:
 class TagBackend:
     def __init__(self, world: World) -> None:
         self.world = world
-        self._index: dict[str, OrderedIndex[str, Tracked]] = {}
+        #: uin -> "prefix/id" -> every live taggable resource of the account.
+        self._entries: dict[str, dict[str, Tracked]] = {}
+        #: uin -> the resources that carry at least one tag, in the order they got their first tag.
+        self._tagged: dict[str, OrderedIndex[str, Tracked]] = {}
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
     def track(self, prefix: str, resource_id: str, resource: Taggable) -> None:
         """Make ``resource`` (``prefix`` instance / eip / volume) visible to the Tag service."""
-        self._account(resource.uin).add(f"{prefix}/{resource_id}", Tracked(prefix, resource_id, resource))
+        entry = Tracked(prefix, resource_id, resource)
+        self._entries.setdefault(resource.uin, {})[entry.key] = entry
+        self._retag(entry)
 
     def untrack(self, uin: str, prefix: str, resource_id: str) -> None:
-        index = self._index.get(uin)
-        if index is not None:
-            index.remove(f"{prefix}/{resource_id}")
+        key = f"{prefix}/{resource_id}"
+        self._entries.get(uin, {}).pop(key, None)
+        tagged = self._tagged.get(uin)
+        if tagged is not None:
+            tagged.remove(key)
 
     def find(self, uin: str, prefix: str, resource_id: str) -> Optional[Taggable]:
-        index = self._index.get(uin)
-        entry = index.get(f"{prefix}/{resource_id}") if index is not None else None
+        entry = self._entry(uin, f"{prefix}/{resource_id}")
+        return None if entry is None else entry.resource
+
+    def _entry(self, uin: str, key: str) -> Optional[Tracked]:
+        entry = self._entries.get(uin, {}).get(key)
         if entry is None or entry.resource.released:
             return None
-        return entry.resource
+        return entry
+
+    def _retag(self, entry: Tracked) -> None:
+        """Keep the tagged index in step with the entry's tags (a first tag appends it, no tag removes it)."""
+        uin = entry.resource.uin
+        if entry.resource.tags:
+            tagged = self._tagged.get(uin)
+            if tagged is None:
+                tagged = self._tagged[uin] = OrderedIndex()
+            if entry.key not in tagged:
+                tagged.add(entry.key, entry)
+        elif uin in self._tagged:
+            self._tagged[uin].remove(entry.key)
 
     def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""
@@ -85,18 +112,12 @@ class TagBackend:
         """Forget ``instance``: its tags disappear from GetResources (SPEC §7)."""
         self.untrack(instance.uin, "instance", instance.instance_id)
 
-    def _account(self, uin: str) -> OrderedIndex[str, Tracked]:
-        index = self._index.get(uin)
-        if index is None:
-            index = self._index[uin] = OrderedIndex()
-        return index
-
-    def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Taggable]]:
+    def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:
         name = parse_name(text, uin)
-        resource = self.find(uin, name.prefix, name.resource_id)
-        if resource is not None and resource.region != name.region:
-            resource = None
-        return name, resource
+        entry = self._entry(uin, name.key)
+        if entry is not None and entry.resource.region != name.region:
+            entry = None
+        return name, entry
 
     # -- GetResources ----------------------------------------------------------------------------------------
 
@@ -118,10 +139,9 @@ class TagBackend:
             _check_count(resource_list)
             mappings = []
             for text in resource_list:
-                name, resource = self._resolve(uin, text)
-                if resource is not None and resource.tags and _matches(resource.tags, filters):
-                    full = format_name(resource.region, resource.uin, name.prefix, name.resource_id)
-                    mappings.append(_mapping(full, resource))
+                _name, entry = self._resolve(uin, text)
+                if entry is not None and entry.resource.tags and _matches(entry.resource.tags, filters):
+                    mappings.append(_mapping(entry.name, entry.resource))
             return mappings, ""
         page: list[dict[str, Any]] = []
         last_seq = 0
@@ -136,10 +156,10 @@ class TagBackend:
     def _matching(
         self, uin: str, after: int, filters: list[tuple[str, set[str]]]
     ) -> Iterator[tuple[int, Tracked]]:
-        index = self._index.get(uin)
-        if index is None:
+        tagged = self._tagged.get(uin)
+        if tagged is None:
             return
-        for seq, entry in index.after(after):
+        for seq, entry in tagged.after(after):
             resource = entry.resource
             if resource.tags and not resource.released and _matches(resource.tags, filters):
                 yield seq, entry
@@ -152,10 +172,11 @@ class TagBackend:
         """Add or overwrite ``tags`` on each resource; unknown resources are reported, not refused."""
         wanted = check_tags((t["TagKey"], t["TagValue"]) for t in tags)
         targets, failed = self._targets(uin, resource_list)
-        for resource in targets:
-            check_room(resource.tags, wanted)
-        for resource in targets:
-            resource.tags.update(wanted)
+        for entry in targets:
+            check_room(entry.resource.tags, wanted)
+        for entry in targets:
+            entry.resource.tags.update(wanted)
+            self._retag(entry)
         return failed
 
     def untag_resources(self, uin: str, resource_list: list[str], keys: list[str]) -> list[dict[str, str]]:
@@ -163,9 +184,10 @@ class TagBackend:
             if not key:
                 raise ApiError("A tag key must not be empty.", code="InvalidParameterValue.TagKeyEmpty")
         targets, failed = self._targets(uin, resource_list)
-        for resource in targets:
+        for entry in targets:
             for key in keys:
-                resource.tags.pop(key, None)
+                entry.resource.tags.pop(key, None)
+            self._retag(entry)
         return failed
 
     def modify_resource_tags(
@@ -190,20 +212,22 @@ class TagBackend:
                 f"The tag key(s) {', '.join(clash)} appear in both ReplaceTags and DeleteTags.",
                 code="InvalidParameterValue.DeleteTagsParamError",
             )
-        name, target = self._resolve(uin, resource)
+        _name, target = self._resolve(uin, resource)
         if target is None:
             raise ApiError(
                 f"The resource {resource!r} does not exist.", code="InvalidParameterValue.ResourceIdInvalid"
             )
-        check_room(target.tags, wanted, removed)
+        tags = target.resource.tags
+        check_room(tags, wanted, removed)
         for key in removed:
-            target.tags.pop(key, None)
-        target.tags.update(wanted)
+            tags.pop(key, None)
+        tags.update(wanted)
+        self._retag(target)
 
-    def _targets(self, uin: str, resource_list: list[str]) -> tuple[list[Taggable], list[dict[str, str]]]:
+    def _targets(self, uin: str, resource_list: list[str]) -> tuple[list[Tracked], list[dict[str, str]]]:
         _check_count(resource_list)
         resolved = [(text, self._resolve(uin, text)[1]) for text in resource_list]
-        targets = [r for _, r in resolved if r is not None]
+        targets = list({id(r): r for _, r in resolved if r is not None}.values())
         failed = [
             {
                 "Resource": text,

@@ -119,6 +119,11 @@ class VpcBackend:
             )
         index = self._addresses.get((uin, region))
         if address_ids:
+            if len(address_ids) > MAX_LIMIT:
+                raise ApiError(
+                    f"{len(address_ids)} AddressIds were given; at most {MAX_LIMIT} are allowed.",
+                    code="InvalidParameterValue.LimitExceeded",
+                )
             for address_id in address_ids:
                 _check_id(address_id)
             found = [a for a in map(self._by_id.get, dict.fromkeys(address_ids)) if a is not None]

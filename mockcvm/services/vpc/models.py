@@ -29,6 +29,11 @@ class Address:
     isp: str = "BGP"
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
+    #: ``created_time`` as the API shows it, formatted once (Describe calls read it for every row).
+    created_text: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.created_text = clock.iso(self.created_time)
 
     def to_api(self) -> dict[str, Any]:
         """The ``Address`` object of DescribeAddresses (every member the schema says is always returned)."""
@@ -39,7 +44,7 @@ class Address:
             "AddressStatus": self.status,
             "AddressIp": self.address_ip,
             "InstanceId": self.instance_id,
-            "CreatedTime": clock.iso(self.created_time),
+            "CreatedTime": self.created_text,
             "NetworkInterfaceId": None,
             "PrivateAddressIp": self.private_ip if bound else None,
             "IsArrears": False,
