@@ -4,15 +4,16 @@
     .venv/bin/python -m bench --quick    # under a minute, smaller worlds and fewer repetitions
     .venv/bin/python -m bench --only instances,release   # some suites (and scripts) only
 
-Each suite is a module ``bench/bench_<name>.py``. A suite with a ``rows(quick: bool) -> list[Row]`` function joins
-the table; any other ``bench_*.py`` (e.g. one written for a single issue) is run as a script in the full run (or
-with ``--scripts``, then with ``--quick`` in quick mode), and its output is appended below the table. A row whose
+Each suite is a module ``bench/bench_<name>.py``. A suite with a ``rows(quick: bool) -> list[Row]`` function
+(``bench.harness.Row``) joins the table; any other ``bench_*.py`` is run as a script in the full run (or with
+``--scripts``, then with ``--quick`` in quick mode), and its output is appended below the table. A row whose
 feature is not built yet prints "n/a (not built)".
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import importlib
 import os
@@ -26,8 +27,21 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-#: Suites that contribute rows, in table order.
-TABLE_SUITES = ("foundation", "instances", "release")
+#: Suites that come first in the table, in this order; any other suite with ``rows()`` follows alphabetically.
+FIRST_SUITES = ("foundation", "instances", "release")
+
+
+def _suites() -> tuple[list[str], list[Path]]:
+    """(suites with a ``rows(quick)`` function, in table order; stand-alone scripts)."""
+    with_rows, scripts = [], []
+    for path in sorted(HERE.glob("bench_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(node, ast.FunctionDef) and node.name == "rows" for node in tree.body):
+            with_rows.append(path.stem[len("bench_"):])
+        else:
+            scripts.append(path)
+    with_rows.sort(key=lambda name: (FIRST_SUITES.index(name) if name in FIRST_SUITES else len(FIRST_SUITES), name))
+    return with_rows, scripts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     rows: list[Row] = []
-    for suite in TABLE_SUITES:
+    table_suites, all_scripts = _suites()
+    for suite in table_suites:
         if wanted and suite not in wanted:
             continue
         print(f"-- {suite}", file=sys.stderr, flush=True)
@@ -60,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   {time.perf_counter() - suite_started:.1f} s", file=sys.stderr, flush=True)
 
     extra_sections = []
-    scripts = sorted(HERE.glob("bench_*.py")) if (args.scripts if args.scripts is not None else not args.quick) else []
+    scripts = all_scripts if (args.scripts if args.scripts is not None else not args.quick) else []
     for script in scripts:
         suite = script.stem[len("bench_"):]
-        if suite in TABLE_SUITES or (wanted and suite not in wanted):
+        if wanted and suite not in wanted:
             continue
         print(f"-- {suite} (script)", file=sys.stderr, flush=True)
         section, script_rows = _run_script(script, args.quick)

@@ -248,12 +248,30 @@ def scene_arrears_top_up(p: Printer, stage: Stage) -> None:
     watch.tick(30 * 3600, "never released")
 
 
+def scene_prepaid_expiry(p: Printer, stage: Stage) -> None:
+    from mockcvm import clock
+
+    p.title("Prepaid expiry: into the bin at ExpiredTime, released at 00:00 Beijing time of the 8th day")
+    instance_id = _launch("PREPAID")
+    expired = stage.cloud.world.cvm.get(stage.cloud.default_account, "ap-guangzhou", instance_id).expired_time
+    release = clock.next_beijing_midnight_after(expired, 8)
+    p.line(f"RunInstances(PREPAID, Period=1) -> ExpiredTime {clock.iso(expired)}; "
+           f"release at {clock.to_datetime(release).astimezone(clock.BEIJING):%Y-%m-%d %H:%M} Beijing")
+    watch = _Watch(p, stage, [instance_id])
+    watch.tick(expired - stage.cloud.now() - 1, "one second before ExpiredTime")
+    watch.tick(1, "ExpiredTime")
+    watch.tick(release - stage.cloud.now() - 1)
+    watch.tick(1, "00:00 Beijing time, 8th day")
+    watch.tick(5)
+
+
 SCENES: list[Scene] = [
     scene_foundation,
     scene_api_destroy,
     scene_prepaid_recycle_bin,
     scene_console_release_after_2h,
     scene_scheduled_destroy,
+    scene_prepaid_expiry,
     scene_arrears,
     scene_arrears_top_up,
 ]

@@ -19,8 +19,9 @@ The tree (the classes exist for the codes mockcvm raises from more than one plac
     └── InvalidParameterValue                    InvalidParameterValue and InvalidParameterValue.*
 
 Errors of the mock itself, raised in the *test* process rather than sent to the SDK, are ordinary Python
-exceptions: :class:`MockcvmError` (misuse of the control API) and :class:`NetworkGuardError` (a request to a host
-that is not Tencent Cloud while the mock is active).
+exceptions: :class:`MockcvmError` (misuse of the control API; :class:`InvalidAmount`, also a ``ValueError``, for
+money that is not a number) and :class:`NetworkGuardError` (a request to a host that is not Tencent Cloud while the
+mock is active).
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ class InvalidParameterValue(ApiError):
 
 class MockcvmError(Exception):
     """The test used mockcvm's own API wrongly (bad option, unknown instance in a control call, ...)."""
+
+
+class InvalidAmount(MockcvmError, ValueError):
+    """An amount of money that is not an exact, finite number of yuan (also a ``ValueError``)."""
 
 
 class NetworkGuardError(ConnectionError):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
-from mockcvm.errors import MockcvmError
+from mockcvm.errors import InvalidAmount, MockcvmError
 from mockcvm.regions import REGIONS
 
 TRANSITION_POLICIES = ("default", "immediate", "manual")
@@ -141,13 +141,13 @@ def _prices(value: Any) -> tuple[tuple[str, Decimal], ...]:
 def to_decimal(value: Any, what: str) -> Decimal:
     """Exact yuan from an int, a Decimal or a numeric string (floats are refused: they are not exact)."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise MockcvmError(f"{what} must be an int, a Decimal or a numeric string, got {value!r}")
+        raise InvalidAmount(f"{what} must be an int, a Decimal or a numeric string, got {value!r}")
     try:
         amount = Decimal(value) if not isinstance(value, Decimal) else value
     except (InvalidOperation, TypeError, ValueError):
-        raise MockcvmError(f"{what} must be a number of yuan, got {value!r}") from None
+        raise InvalidAmount(f"{what} must be a number of yuan, got {value!r}") from None
     if not amount.is_finite():
-        raise MockcvmError(f"{what} must be finite, got {value!r}")
+        raise InvalidAmount(f"{what} must be finite, got {value!r}")
     return amount
 
 

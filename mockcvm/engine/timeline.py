@@ -25,7 +25,7 @@ class Order(IntEnum):
     """What happens first when several things fall due in the same second (documented in docs/semantics.md)."""
 
     TRANSITION = 10  #: a transitional state (PENDING, STOPPING, TERMINATING, ...) settles
-    SETTLEMENT = 20  #: the hourly billing settlement of an account
+    SETTLEMENT = 20  #: a billing wake-up: settle an account up to this hour (and start arrears if it falls below 0)
     ARREARS = 30  #: an arrears stage (shutdown after the grace period, release after the shutdown period)
     TIMER = 40  #: a scheduled destroy (ActionTimer) fires
     EXPIRY = 50  #: a prepaid instance reaches its ExpiredTime (auto-renew or into the bin)
@@ -54,14 +54,14 @@ class Event:
 class Timeline:
     def __init__(self, start: float) -> None:
         self.now = start
-        self._heap: list[Event] = []
+        self._heap: list[tuple[float, int, int, Event]] = []  # tuples: the heap compares them in C
         self._sequence = itertools.count()
         self._pending = 0
 
     def schedule(self, due: float, order: Order, action: Callable[[], None], label: str = "") -> Event:
         """Run ``action`` when the world reaches ``due`` (at once on the next catch-up if ``due`` is past)."""
         event = Event(max(due, self.now), int(order), next(self._sequence), action, label)
-        heapq.heappush(self._heap, event)
+        heapq.heappush(self._heap, (event.due, event.order, event.seq, event))
         self._pending += 1
         return event
 
@@ -76,8 +76,8 @@ class Timeline:
         ran = 0
         heap = self._heap
         moment = max(moment, self.now)  # a clock moved backwards still sees what is due by the world's now
-        while heap and heap[0].due <= moment:
-            event = heapq.heappop(heap)
+        while heap and heap[0][0] <= moment:
+            event = heapq.heappop(heap)[3]
             if event.cancelled:
                 continue
             event.cancelled = True  # it has run: cancelling it later must not change the count
@@ -93,13 +93,13 @@ class Timeline:
 
     def pending(self) -> list[Event]:
         """Events still to come, in the order they will run."""
-        return sorted(e for e in self._heap if not e.cancelled)
+        return sorted(entry[3] for entry in self._heap if not entry[3].cancelled)
 
     def next_due(self) -> Optional[float]:
-        while self._heap and self._heap[0].cancelled:
+        while self._heap and self._heap[0][3].cancelled:
             heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def _compact(self) -> None:
-        self._heap = [e for e in self._heap if not e.cancelled]
+        self._heap = [entry for entry in self._heap if not entry[3].cancelled]
         heapq.heapify(self._heap)

@@ -213,3 +213,18 @@ def test_async_stop_and_start(cloud: Cloud) -> None:
         return seen
 
     assert asyncio.run(scenario()) == ["STOPPING", "STOPPED", "STARTING", "RUNNING"]
+
+
+def test_a_read_that_does_not_show_the_instance_does_not_settle_it(cloud: Cloud, clock: Clock) -> None:
+    cvm = sdk.client("cvm")
+    cloud.seed_instances(3)
+    ids = launch(cvm)
+    sdk.call(cvm, "DescribeInstances", Limit=3)  # the seeded three only
+    sdk.call(cvm, "DescribeInstances", Filters=[{"Name": "instance-state", "Values": ["RUNNING"]}])
+    assert states(cvm, ids) == {ids[0]: "PENDING"}
+    assert states(cvm, ids) == {ids[0]: "RUNNING"}
+
+
+def test_settle_ignores_ids_not_in_flight(cloud: Cloud) -> None:
+    ids = cloud.seed_instances(1)
+    assert cloud.settle(ids + ["ins-00000000"]) == []

@@ -80,6 +80,10 @@ def first_difference(before: Any, after: Any, path: str = "") -> Optional[str]:
     """Where two snapshots differ, for a readable failure."""
     if before == after:
         return None
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                return first_difference(before.get(key), after.get(key), f"{path}.{key}" if path else key)
     if type(before) is not type(after) or not isinstance(before, (tuple, list)) or len(before) != len(after):
         return f"{path or '<root>'}: {_short(before)} -> {_short(after)}"
     if isinstance(before, tuple) and before and before[0] == "dict":

@@ -122,3 +122,35 @@ def test_run_instances_action_timer(cloud: Cloud, clock: Clock) -> None:
 
 def _timer_param(at: Any) -> dict[str, Any]:
     return {"TimerAction": "TerminateInstances", "ActionTime": at}
+
+
+def test_a_firing_timer_is_doing_while_the_instance_terminates(cloud: Cloud, clock: Clock) -> None:
+    [instance_id] = launch(cloud)
+    import_timer([instance_id], cloud.now() + HOUR)
+    clock.tick(HOUR)
+    assert [t.Status for t in timers()] == ["DOING"]
+    assert states(cloud).get(instance_id) == "TERMINATING"
+    clock.tick(10)
+    assert [t.Status for t in timers()] == ["DONE"]
+    assert [t.Status for t in timers(StatusList=["DONE"])] == ["DONE"]
+
+
+@pytest.mark.cloud_options(transitions="immediate")
+def test_a_timer_under_immediate_transitions(cloud: Cloud, clock: Clock) -> None:
+    [instance_id] = launch(cloud)
+    import_timer([instance_id], cloud.now() + HOUR)
+    clock.tick(HOUR)
+    assert [t.Status for t in timers()] == ["DONE"]
+    assert instance_id not in states(cloud)
+
+
+@pytest.mark.cloud_options(transitions="manual")
+def test_a_timer_under_manual_transitions_stays_doing_until_settled(cloud: Cloud, clock: Clock) -> None:
+    [instance_id] = launch(cloud)
+    import_timer([instance_id], cloud.now() + HOUR)
+    clock.tick(2 * HOUR)
+    assert [t.Status for t in timers()] == ["DOING"]
+    assert states(cloud)[instance_id] == "TERMINATING"
+    cloud.settle([instance_id])
+    assert [t.Status for t in timers()] == ["DONE"]
+    assert instance_id not in states(cloud)

@@ -2,8 +2,8 @@
 
 The rules are in docs/semantics/time-and-billing.md. In short: postpaid resources are rated per second and settled
 at every full hour (:mod:`mockcvm.services.billing.rating`); nothing ticks. Each account has at most one pending
-*wake-up* on the timeline: the settlement hour at which its balance will first go below zero if nothing changes,
-recomputed (O(1)) whenever its rates or balance change. That settlement begins arrears (SPEC §5):
+*wake-up* on the timeline, at or before the settlement hour at which its balance will first go below zero if nothing
+changes (closed form, O(1); recomputed when a rate rises or money moves). That settlement begins arrears (SPEC §5):
 
     arrears begins (settlement or set_balance leaves the balance < 0)
       + arrears_grace (2 h)    postpaid instances shut down: world.cvm.arrears_shutdown(inst), not charged
@@ -135,13 +135,18 @@ class BillingBackend:
             raise ValueError(f"a rate cannot be negative, got {rate_per_hour} for {resource_id}")
         account = self._accounts.get(uin) or self._account(uin)
         rating = account.rating
-        current = rating.active.get((resource_id, reason))
+        key = (resource_id, reason)
+        current = rating.active.get(key)
         current_rate = ZERO if current is None else current.rate
         if current_rate == rate_per_hour:
             return
-        now = second_of(self.world.now)
+        now = int(self.world.timeline.now)  # second_of, inlined: this is the hot path of every release
         if now - rating.settled_to >= HOUR:
             self._settle(account, now)
+        if current is not None and not rate_per_hour:  # stop charging: the common case, kept short
+            del rating.active[key]
+            rating.close(current, now)
+            return
         rating.set_rate(resource_id, reason, Decimal(rate_per_hour), now)
         if rate_per_hour > current_rate:
             # A lower rate only postpones the crossing: the wake-up already scheduled (if any) stays early enough.

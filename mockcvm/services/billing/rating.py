@@ -134,8 +134,8 @@ class AccountRating:
         if current is None and rate == 0:
             return False
         if current is not None:
-            self._close(current, now)
             del self.active[key]
+            self.close(current, now)
         if rate > 0:
             segment = Segment(resource_id, reason, rate, now)
             self.segments.append(segment)
@@ -148,22 +148,26 @@ class AccountRating:
                 self.pending += piece_cents(segment.num, segment.den, self.settled_to + HOUR - now)
         return True
 
-    def _close(self, segment: Segment, now: int) -> None:
+    def close(self, segment: Segment, now: int) -> None:
+        """End ``segment`` at ``now`` (already removed from ``active``; the account is settled up to ``now``)."""
         segment.end = now
         num, den = segment.num, segment.den
-        if segment.start <= self.settled_to:  # a full segment: it now ends inside the open period
+        hour = (num * 200 + den) // (den * 2)  # piece_cents(num, den, HOUR)
+        settled_to = self.settled_to
+        if segment.start <= settled_to:  # a full segment: it now ends inside the open period
+            full = self.full
             rate = segment.rate
-            count = self.full[rate] - 1
+            count = full[rate] - 1
             if count:
-                self.full[rate] = count
+                full[rate] = count
             else:
-                del self.full[rate]
-            self.hourly -= piece_cents(num, den, HOUR)
-            self.pending += piece_cents(num, den, now - self.settled_to)
+                del full[rate]
+            self.hourly -= hour
+            self.pending += (num * (now - settled_to) * 200 + den * HOUR) // (den * HOUR * 2)
         else:
-            self.fresh_hourly -= piece_cents(num, den, HOUR)
+            self.fresh_hourly -= hour
             self.pending += piece_cents(num, den, now - segment.start) - piece_cents(
-                num, den, self.settled_to + HOUR - segment.start
+                num, den, settled_to + HOUR - segment.start
             )
 
     def _add_full(self, segment: Segment) -> None:

@@ -1,6 +1,7 @@
 """Scheduled destroy (定时销毁): ActionTimers. Knows nothing of HTTP.
 
-A timer is one event on the timeline (``Order.TIMER``) at its ``ActionTime`` second. When it fires it moves UNDO ->
+Timers due at the same second share one event on the timeline (``Order.TIMER``; they fire in the order they were
+created), so a batch set by one ImportInstancesActionTimer costs one heap entry. When a timer fires it moves UNDO ->
 DOING and releases the instance directly, without the recycle bin (``world.cvm.release_now``); it becomes DONE
 when the instance is gone, and stays listed. Only UNDO timers can be deleted. At most one UNDO timer per instance.
 If the instance is released some other way first, its UNDO timer is dropped (nothing is left to destroy).
@@ -35,7 +36,6 @@ class ActionTimer:
     action_time: float
     status: str = "UNDO"
     externals: dict[str, Any] = field(default_factory=dict)
-    event: Optional[Event] = None
 
     @property
     def action_timer_id(self) -> str:
@@ -48,6 +48,9 @@ class TimerBackend:
         self._timers: dict[str, ActionTimer] = {}  # by id, in creation order
         self._undo_by_instance: dict[str, ActionTimer] = {}
         self._doing_by_instance: dict[str, ActionTimer] = {}
+        #: ActionTime -> the UNDO timers due then, by id, in creation order.
+        self._due: dict[float, dict[str, ActionTimer]] = {}
+        self._due_events: dict[float, Event] = {}
 
     # -- validation ------------------------------------------------------------------------------------------
 
@@ -123,9 +126,13 @@ class TimerBackend:
             timer_action=timer_action,
             action_time=moment,
         )
-        timer.event = self.world.timeline.schedule(
-            moment, Order.TIMER, lambda: self._fire(timer), f"timer {timer.timer_id} {instance.instance_id}"
-        )
+        bucket = self._due.get(moment)
+        if bucket is None:
+            bucket = self._due[moment] = {}
+            self._due_events[moment] = self.world.timeline.schedule(
+                moment, Order.TIMER, lambda: self._fire_due(moment), f"timers at {clock.iso(moment)}"
+            )
+        bucket[timer.timer_id] = timer
         self._timers[timer.timer_id] = timer
         self._undo_by_instance[instance.instance_id] = timer
         return timer.timer_id
@@ -150,14 +157,23 @@ class TimerBackend:
             self._forget(timer)
 
     def _forget(self, timer: ActionTimer) -> None:
-        self.world.timeline.cancel(timer.event)
+        bucket = self._due.get(timer.action_time)
+        if bucket is not None and bucket.pop(timer.timer_id, None) is not None:
+            if not bucket:
+                del self._due[timer.action_time]
+                self.world.timeline.cancel(self._due_events.pop(timer.action_time))
         self._timers.pop(timer.timer_id, None)
         if self._undo_by_instance.get(timer.instance_id) is timer:
             del self._undo_by_instance[timer.instance_id]
 
+    def _fire_due(self, moment: float) -> None:
+        self._due_events.pop(moment, None)
+        for timer in self._due.pop(moment, {}).values():
+            if timer.status == "UNDO" and timer.timer_id in self._timers:
+                self._fire(timer)
+
     def _fire(self, timer: ActionTimer) -> None:
         timer.status = "DOING"
-        timer.event = None
         if self._undo_by_instance.get(timer.instance_id) is timer:
             del self._undo_by_instance[timer.instance_id]
         instance = self.world.cvm.get(timer.uin, timer.region, timer.instance_id)
