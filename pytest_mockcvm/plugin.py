@@ -19,7 +19,7 @@ Nothing from mockcvm, the SDK or the time libraries is imported until a fixture 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Optional
 
 import pytest
 
@@ -270,9 +270,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     funcargs: dict[str, Any] = getattr(item, "funcargs", None) or {}
     for name in _CLOUD_FIXTURES:
         cloud = funcargs.get(name)
-        if cloud is None:
+        dump: Optional[Callable[[], str]] = getattr(cloud, "dump", None)
+        if dump is None:  # absent, or a user's own fixture of the same name
             continue
-        dump: Callable[[], str] = cloud.dump
         try:
             text = dump()
         except Exception as exc:  # noqa: BLE001 - never hide the failure being reported

@@ -79,6 +79,20 @@ def test_prepaid_batch_the_balance_cannot_cover_creates_nothing(cloud: Cloud) ->
     assert cloud.balance() == price * 3 - 1
 
 
+@pytest.mark.parametrize("charge_type", ["POSTPAID_BY_HOUR", "SPOTPAID"])
+def test_postpaid_launch_is_refused_while_the_balance_is_not_above_zero(cloud: Cloud, charge_type: str) -> None:
+    cvm = sdk.client("cvm")
+    cloud.set_balance("-0.01")
+    error = call_refused(
+        cvm, "RunInstances", InstanceChargeType=charge_type, Placement={"Zone": ZONE}, ImageId=IMAGE
+    )
+    assert error.code == "InvalidAccount.InsufficientBalance"
+    assert "top up first" in error.message
+    assert cloud.world.cvm.all_instances() == []
+    cloud.top_up(1)
+    assert len(launch(cvm, InstanceChargeType=charge_type)) == 1
+
+
 def test_client_token_makes_launch_idempotent(cloud: Cloud) -> None:
     cvm = sdk.client("cvm")
     first = launch(cvm, 2, ClientToken="abc-123")

@@ -144,7 +144,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             if model.balance_negative:
                 expected = {"InvalidAccount.InsufficientBalance"}
         elif model.balance_negative:
-            expected = None  # SPEC is silent on launching postpaid instances in arrears
+            expected = {"InvalidAccount.InsufficientBalance"}  # no postpaid launch in arrears (docs/semantics.md)
         if timer_in is not None:
             params["ActionTimer"] = {"TimerAction": "TerminateInstances",
                                      "ActionTime": _iso(model.now + timer_in)}

@@ -43,7 +43,7 @@ def _plain(value: Any, seen: set[int]) -> Any:
     if isinstance(value, Event):
         return ("Event", value.due, value.order, value.label, value.cancelled)
     if isinstance(value, Timeline):
-        return ("Timeline", value.now, sorted(_plain(e, seen) for e in value._heap if not e.cancelled))
+        return ("Timeline", value.now, sorted(_plain(e, seen) for e in value.pending()))
     if isinstance(value, _CALLABLES):
         return "<callable>"
     if isinstance(value, (Random, type(threading.Lock()), type(threading.RLock()))):

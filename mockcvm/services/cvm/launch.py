@@ -48,6 +48,12 @@ def run_instances(
                 f"{plan['period']} month(s) ({total} yuan); top up first.",
                 code="InvalidAccount.InsufficientBalance",
             )
+    elif world.billing.balance(uin) <= 0:
+        raise ApiError(
+            f"The balance ({world.billing.balance(uin)} yuan) is not above zero: postpaid instances cannot be "
+            "launched while the account is in arrears; top up first.",
+            code="InvalidAccount.InsufficientBalance",
+        )
     if "ActionTimer" in params:
         world.timers.check_run_timer(params["ActionTimer"], charge_type)
     if params.get("DryRun"):
