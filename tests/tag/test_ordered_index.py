@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockcvm.services.tag.ordered_index import OrderedIndex
+from mockcvm.engine.ordered_index import OrderedIndex
 
 operations = st.lists(
     st.one_of(

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
+from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
 from mockcvm.services.cbs.models import (
@@ -28,7 +29,6 @@ from mockcvm.services.cbs.models import (
     UNATTACHED,
     Disk,
 )
-from mockcvm.services.tag.ordered_index import OrderedIndex
 from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:

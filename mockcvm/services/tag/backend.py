@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
 
+from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue
 from mockcvm.services.tag.names import ResourceName, format_name, parse_name
-from mockcvm.services.tag.ordered_index import OrderedIndex
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
 if TYPE_CHECKING:

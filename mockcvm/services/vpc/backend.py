@@ -13,9 +13,9 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
+from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
 from mockcvm.services.tag.filters import FilterTable, matches
-from mockcvm.services.tag.ordered_index import OrderedIndex
 from mockcvm.services.tag.validation import check_tags
 from mockcvm.services.vpc.models import BIND, UNBIND, Address
 

@@ -8,7 +8,7 @@ descending the tree (O(log n)); holes are squeezed out in one O(n) pass only onc
 every operation is amortized O(log n). A token names the last sequence number seen, so resuming after it is a
 bisection, and stays valid when items before or after it come and go.
 
-VPC, CBS and Tag all use it (it lives here because Tag is the service that spans the others).
+VPC, CBS and Tag all use it.
 """
 
 from __future__ import annotations
