@@ -64,6 +64,7 @@ class World:
         self, instance: Instance, release_address: bool = False, release_prepaid_data_disks: bool = False
     ) -> None:
         """Tell every service that ``instance`` is gone (docs/internals.md)."""
+        self.timers.instance_released(instance)
         self.cbs.instance_released(instance, release_prepaid_data_disks)
         self.vpc.instance_released(instance, release_address)
         self.tag.instance_released(instance)

@@ -126,8 +126,6 @@ class BillingBackend:
         )
         rate = self.price("instance_hour") if charged else ZERO
         self.set_rate(instance.uin, instance.instance_id, INSTANCE_REASON, rate)
-        if instance.released:
-            self.world.timers.instance_released(instance)
 
     def set_rate(self, uin: str, resource_id: str, reason: str, rate_per_hour: Decimal) -> None:
         """Charge ``resource_id`` ``rate_per_hour`` yuan from now on (0 stops charging)."""
