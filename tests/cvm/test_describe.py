@@ -15,7 +15,7 @@ from tests import sdk
 from tests.cvm.helpers import call_refused, describe, launch, settled
 
 _TYPES: dict[str, Any] = {"string": str, "int": int, "bool": bool, "float": (int, float), "list": list, "object": dict}
-#: Members the fake leaves null, as the real API does when there is nothing to show (docs/semantics/cvm.md).
+#: Members the fake leaves null, as the real API does when there is nothing to show (docs/semantics.md).
 NULLABLE = {"ExpiredTime", "RenewFlag", "PublicIpAddresses", "IPv6Addresses", "RdmaIpAddresses",
             "LatestOperationErrorMsg", "KmsKeyId", "DiskId", "KeyIds", "InternetChargeType"}
 

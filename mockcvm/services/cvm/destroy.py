@@ -71,7 +71,7 @@ def terminate_instances(
 def inquiry_price_terminate(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The refund of terminating each instance: the fake refunds nothing, so 0 (docs/semantics/cvm.md)."""
+    """The refund of terminating each instance: the fake refunds nothing, so 0 (docs/semantics.md)."""
     ids = checks.instance_ids(params.get("InstanceIds"), "InquiryPriceTerminateInstances")
     instances = checks.find_all(backend, uin, region, ids)
     checks.same_charge_type(instances)
