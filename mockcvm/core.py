@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import threading
@@ -94,7 +93,7 @@ class MockCvm:
     def __call__(self, target: F) -> F:
         if inspect.isclass(target):
             return self._decorate_class(target)  # type: ignore[return-value]
-        if asyncio.iscoroutinefunction(target):
+        if inspect.iscoroutinefunction(target):
 
             @functools.wraps(target)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:

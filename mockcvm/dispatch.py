@@ -9,7 +9,6 @@ its envelope; anything else is an ``InternalError`` envelope, kept in ``world.in
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -22,7 +21,7 @@ from mockcvm.errors import (
     UnsupportedRegion,
 )
 from mockcvm.journal import Call
-from mockcvm.protocol import envelope, schema, signing
+from mockcvm.protocol import envelope, schema
 from mockcvm.protocol.messages import ApiCall, HttpRequest, HttpResponse
 from mockcvm.protocol.parse import parse
 from mockcvm.regions import REGIONS
@@ -94,6 +93,8 @@ def handle(world: World, request: HttpRequest, service: Optional[str]) -> HttpRe
             _record(world, call, account, request_id, error.wire_code)
             return envelope.failure(error.wire_code, error.message_for(language), request_id)
         except Exception as exc:  # a bug in mockcvm: answer like the real API would, and keep it for the test
+            import traceback
+
             world.internal_errors.append(traceback.format_exc())
             _record(world, call, account, request_id, "InternalError")
             return envelope.failure(
@@ -122,6 +123,8 @@ def _authenticate(world: World, call: ApiCall) -> Account:
         )
     if not world.options.verify_signatures:
         return world.accounts.for_secret_id(call.secret_id)
+    from mockcvm.protocol import signing  # hashlib and hmac only load for tests that verify signatures
+
     credentials = world.accounts.credentials(call.secret_id)
     if credentials is None:
         raise AuthFailure(

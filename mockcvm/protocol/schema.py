@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Optional
 
 from mockcvm.errors import InvalidParameter, InvalidParameterValue, MissingParameter, UnknownParameter
 
 Member = list[Any]  # [type, member_type, required, output_required]
 
+_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts")
 INT64 = (-(2**63), 2**63 - 1)
 UINT64 = (0, 2**64 - 1)
@@ -25,7 +26,7 @@ UINT64 = (0, 2**64 - 1)
 @cache
 def service_schema(service: str) -> dict[str, Any]:
     """The stripped description of ``service`` (immutable data, loaded once per process)."""
-    text = resources.files("mockcvm.schema").joinpath(f"{service}.json").read_text("utf-8")
+    text = (_SCHEMA_DIR / f"{service}.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -8,16 +8,14 @@ or, if that is the real network, is refused by the network guard unless the host
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
-
-import responses
-from requests.adapters import HTTPAdapter
+from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import NetworkGuardError
 from mockcvm.hosts import guard_message
 from mockcvm.protocol.messages import HttpRequest
 
 if TYPE_CHECKING:
+    import responses
     from requests import PreparedRequest
 
     from mockcvm.cloud import Cloud
@@ -29,9 +27,12 @@ _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 class RequestsTransport:
     def __init__(self, cloud: Cloud) -> None:
         self._cloud = cloud
-        self._mock: responses.RequestsMock | None = None
+        self._mock: Optional[responses.RequestsMock] = None
 
     def start(self) -> None:
+        import responses  # imported when a mock starts, not with mockcvm: it costs ~20 ms
+        from requests.adapters import HTTPAdapter
+
         underneath = HTTPAdapter.send
         foreign_mock_underneath = underneath is not responses._real_send  # the user's own responses mock
         mock = responses.RequestsMock(
