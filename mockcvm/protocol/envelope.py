@@ -14,7 +14,18 @@ from mockcvm.protocol.messages import HttpResponse
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
+class RawJson(str):
+    """A value already encoded as JSON (a handler's fast path for large, repeated shapes); sent as it is."""
+
+
 def success(fields: dict[str, Any], request_id: str) -> HttpResponse:
+    if any(type(value) is RawJson for value in fields.values()):
+        members = [
+            f"{_text(name)}:{value if type(value) is RawJson else _text(value)}" for name, value in fields.items()
+        ]
+        members.append(f'"RequestId":{_text(request_id)}')
+        text = '{"Response":{' + ",".join(members) + "}}"
+        return HttpResponse(200, dict(JSON_HEADERS), text.encode("utf-8"))
     body = dict(fields)
     body["RequestId"] = request_id
     return HttpResponse(200, dict(JSON_HEADERS), _dump({"Response": body}))
@@ -25,5 +36,9 @@ def failure(code: str, message: str, request_id: str) -> HttpResponse:
     return HttpResponse(200, dict(JSON_HEADERS), _dump(body))
 
 
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _dump(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _text(body).encode("utf-8")

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 POSTPAID = "POSTPAID_BY_HOUR"
+SPOTPAID = "SPOTPAID"  # postpaid in every rule of SPEC §3-§5
+POSTPAID_TYPES = (POSTPAID, SPOTPAID)
 PREPAID = "PREPAID"
 RUNNING, STOPPED, SHUTDOWN = "RUNNING", "STOPPED", "SHUTDOWN"
 
@@ -61,6 +63,7 @@ class Inst:
     bin_reason: Optional[str] = None
     bin_deadline: Optional[float] = None
     expired_time: Optional[float] = None
+    auto_renew: bool = False
     arrears_stopped: bool = False
     stop_charging: bool = False
     #: Since when its CPU and memory are not charged (None: charged now, or prepaid).
@@ -68,7 +71,7 @@ class Inst:
 
     @property
     def charged(self) -> bool:
-        if self.charge != POSTPAID:
+        if self.charge not in POSTPAID_TYPES:
             return False
         return self.state == RUNNING or (self.state == STOPPED and not self.stop_charging)
 
@@ -90,6 +93,8 @@ class Model:
     #: id -> how it was released: "api", "console", "bin", "timer", "arrears".
     released_how: dict[str, str] = field(default_factory=dict)
     timers: dict[str, Timer] = field(default_factory=dict)
+    #: mock_cvm(postpaid_terminate_to_bin=True): postpaid TerminateInstances goes to the bin for 2 h (SPEC §3 option).
+    postpaid_to_bin: bool = False
     balance_negative: bool = False
     arrears_since: Optional[float] = None
     arrears_shutdown_at: Optional[float] = None
@@ -107,7 +112,7 @@ class Model:
         if inst.charged and inst.uncharged_since is not None:
             self.uncharged.setdefault(inst.instance_id, []).append((inst.uncharged_since, self.now))
             inst.uncharged_since = None
-        elif not inst.charged and inst.uncharged_since is None and inst.charge == POSTPAID:
+        elif not inst.charged and inst.uncharged_since is None and inst.charge in POSTPAID_TYPES:
             inst.uncharged_since = self.now
 
     def add(self, inst: Inst) -> None:
@@ -116,7 +121,7 @@ class Model:
 
     def release(self, instance_id: str, how: str) -> None:
         inst = self.instances.pop(instance_id)
-        if inst.charge == POSTPAID:
+        if inst.charge in POSTPAID_TYPES:
             start = inst.uncharged_since if inst.uncharged_since is not None else self.now
             self.uncharged.setdefault(instance_id, []).append((start, float("inf")))
         self.released[instance_id] = self.now
@@ -175,7 +180,7 @@ class Model:
     def _on_arrears_shutdown(self, _: str) -> None:
         self.arrears_shutdown_at = None
         for inst in self.instances.values():
-            if inst.charge == POSTPAID and inst.state in (RUNNING, STOPPED):
+            if inst.charge in POSTPAID_TYPES and inst.state in (RUNNING, STOPPED):
                 inst.arrears_stopped = True
                 self.set_state(inst, STOPPED, stop_charging=True)
                 self.arrears_shut.append(inst.instance_id)
@@ -198,6 +203,9 @@ class Model:
     def _on_expiry(self, instance_id: str) -> None:
         inst = self.instances[instance_id]
         assert inst.expired_time is not None
+        if inst.auto_renew and not self.balance_negative:  # SPEC §6: renews for one month
+            inst.expired_time = add_months(inst.expired_time, 1)
+            return
         inst.bin_reason = "expiry"
         inst.state = SHUTDOWN
         inst.bin_deadline = beijing_midnight_of_day_after(inst.expired_time, 8)
@@ -253,6 +261,8 @@ class Model:
             inst = self.instances[instance_id]
             if inst.charge == PREPAID and inst.state != SHUTDOWN:
                 self.into_bin(inst, "api", BIN_PREPAID)
+            elif self.postpaid_to_bin and inst.state != SHUTDOWN:
+                self.into_bin(inst, "api", BIN_SHORT)
             else:
                 self.release(instance_id, "api")
 
@@ -285,7 +295,7 @@ class Model:
             codes.add("InvalidParameterValue")
         inst = self.instances.get(instance_id)
         if inst is not None:
-            if inst.charge != POSTPAID:
+            if inst.charge not in POSTPAID_TYPES:
                 codes.add("UnsupportedOperation.NotSupportImportInstancesActionTimer")
             if self.pending_timer(instance_id) is not None:
                 codes.add("FailedOperation.MutActionTimerExist")

@@ -65,15 +65,17 @@ class LifecycleMachine(RuleBasedStateMachine):
     #: The transitions policy (SPEC §2). Under "default", the first read after an operation shows its transitional
     #: state and settles it; the invariants read everything after every step, so each rule finds all settled.
     TRANSITIONS = "immediate"
+    POSTPAID_TO_BIN = False
 
     def __init__(self) -> None:
         super().__init__()
         _frozen.move_to(START)
-        self.mock = mock_cvm(transitions=self.TRANSITIONS, seed=11, balance=RICH)
+        self.mock = mock_cvm(transitions=self.TRANSITIONS, seed=11, balance=RICH,
+                             postpaid_terminate_to_bin=self.POSTPAID_TO_BIN)
         self.cloud = self.mock.start()
         self.world = self.cloud.world
         self.cvm = sdk.client("cvm", REGION)
-        self.model = ref.Model(now=START.timestamp())
+        self.model = ref.Model(now=START.timestamp(), postpaid_to_bin=self.POSTPAID_TO_BIN)
 
     def teardown(self) -> None:
         self.mock.stop()
@@ -127,12 +129,15 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: len(self.model.instances) < MAX_INSTANCES)
     @rule(
-        charge=st.sampled_from([ref.POSTPAID, ref.PREPAID]),
+        charge=st.sampled_from([ref.POSTPAID, ref.PREPAID, ref.PREPAID, ref.SPOTPAID]),
+        auto_renew=st.booleans(),
         count=st.integers(1, 3),
         protected=st.sampled_from([False, False, False, True]),
         timer_in=st.one_of(st.none(), st.none(), st.sampled_from([120, 300, 301, 1800, 7200, 2 * ref.DAY])),
     )
-    def launch(self, charge: str, count: int, protected: bool, timer_in: Optional[int]) -> None:
+    def launch(
+        self, charge: str, count: int, protected: bool, timer_in: Optional[int], auto_renew: bool = False
+    ) -> None:
         model = self.model
         expected: Optional[set[str]] = set()
         params: dict[str, Any] = {
@@ -140,7 +145,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             "ImageId": "img-eb30mz89", "InstanceCount": count, "DisableApiTermination": protected,
         }
         if charge == ref.PREPAID:
-            params["InstanceChargePrepaid"] = {"Period": 1, "RenewFlag": "NOTIFY_AND_MANUAL_RENEW"}
+            renew_flag = "NOTIFY_AND_AUTO_RENEW" if auto_renew else "NOTIFY_AND_MANUAL_RENEW"
+            params["InstanceChargePrepaid"] = {"Period": 1, "RenewFlag": renew_flag}
             if model.balance_negative:
                 expected = {"InvalidAccount.InsufficientBalance"}
         elif model.balance_negative:
@@ -159,7 +165,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert instance_id not in model.instances and instance_id not in model.released, (
                 f"RunInstances returned {instance_id}, an id already used"
             )
-            inst = ref.Inst(instance_id, charge, ref.RUNNING, protected=protected)
+            inst = ref.Inst(instance_id, charge, ref.RUNNING, protected=protected,
+                            auto_renew=auto_renew and charge == ref.PREPAID)
             if charge == ref.PREPAID:
                 inst.expired_time = ref.add_months(model.now, 1)
             model.add(inst)
@@ -174,7 +181,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(data=st.data(), charging=st.sampled_from(["KEEP_CHARGING", "KEEP_CHARGING", "STOP_CHARGING"]))
     def stop(self, data: st.DataObject, charging: str) -> None:
         ids = self.pick_ids(
-            data, lambda i: i.state == ref.RUNNING and (charging == "KEEP_CHARGING" or i.charge == ref.POSTPAID)
+            data, lambda i: i.state == ref.RUNNING and (charging == "KEEP_CHARGING" or i.charge != ref.PREPAID)
         )
         expected = self.model.check_states(ids, (ref.RUNNING,))
         if charging == "STOP_CHARGING" and any(
@@ -213,7 +220,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     # -- destroying and recovering -------------------------------------------------------------------------
 
     @precondition(has_instances)
-    @rule(data=st.data(), charge=st.sampled_from([ref.POSTPAID, ref.PREPAID]))
+    @rule(data=st.data(), charge=st.sampled_from([ref.POSTPAID, ref.PREPAID, ref.SPOTPAID]))
     def terminate(self, data: st.DataObject, charge: str) -> None:
         ids = self.pick_ids(data, lambda i: i.charge == charge and not i.protected)
         if self.call("TerminateInstances", self.model.check_terminate(ids), InstanceIds=ids) is not None:
@@ -235,7 +242,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(i.state == ref.SHUTDOWN for i in self.model.instances.values()))
     @rule(data=st.data())
     def console_recover(self, data: st.DataObject) -> None:
-        ids = self.pick_ids(data, lambda i: i.state == ref.SHUTDOWN and i.charge == ref.POSTPAID)
+        ids = self.pick_ids(data, lambda i: i.state == ref.SHUTDOWN and i.charge != ref.PREPAID)
         results = self.cloud.console.recover(REGION, ids)
         for instance_id in ids:
             predicted = self.model.console_recover(instance_id)
@@ -258,7 +265,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(has_instances)
     @rule(data=st.data(), lead=st.sampled_from([60, 300, 301, 600, 3600, 5 * 3600, 3 * ref.DAY]))
     def schedule_destroy(self, data: st.DataObject, lead: int) -> None:
-        (instance_id,) = self.pick_ids(data, lambda i: i.charge == ref.POSTPAID)[:1]
+        (instance_id,) = self.pick_ids(data, lambda i: i.charge != ref.PREPAID)[:1]
         when = self.model.now + lead
         expected = self.model.check_timer(instance_id, when)
         answer = self.call("ImportInstancesActionTimer", expected, InstanceIds=[instance_id],
@@ -399,7 +406,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         for inst in self.model.instances.values():
             if inst.state != ref.SHUTDOWN:
                 continue
-            allowed = ("api", "expiry") if inst.charge == ref.PREPAID else ("console",)
+            if inst.charge == ref.PREPAID:
+                allowed: tuple[str, ...] = ("api", "expiry")
+            else:
+                allowed = ("console", "api") if self.POSTPAID_TO_BIN else ("console",)
             assert inst.bin_reason in allowed, f"{inst} is SHUTDOWN for a reason the SPEC does not give"
         # A scheduled destroy releases directly: the instance is gone, not in the bin.
         self.cloud.catch_up()
@@ -476,6 +486,7 @@ def frozen() -> Iterator[Any]:
 
 class DefaultTransitionsMachine(LifecycleMachine):
     TRANSITIONS = "default"
+    POSTPAID_TO_BIN = True  # and the older API behaviour: postpaid TerminateInstances into the bin for 2 h
 
 
 def test_the_lifecycle_matches_the_reference_model(frozen: Any) -> None:
@@ -484,5 +495,5 @@ def test_the_lifecycle_matches_the_reference_model(frozen: Any) -> None:
     print("\n".join(f"{count:6d}  {what}" for what, count in sorted(OUTCOMES.items())))
 
 
-def test_the_lifecycle_matches_the_reference_model_with_transitional_states_shown(frozen: Any) -> None:
+def test_the_lifecycle_matches_the_reference_model_with_transitions_shown_and_postpaid_to_bin(frozen: Any) -> None:
     run_state_machine_as_test(DefaultTransitionsMachine, settings=quality_settings(40, stateful_step_count=50))

@@ -1,6 +1,6 @@
 """Balances, rates, settlements, the ledger and arrears, per account (yuan, exact decimals). Knows nothing of HTTP.
 
-The rules are in docs/semantics.md (Time, billing, arrears). In short: postpaid resources are rated per second and settled
+The rules are in docs/semantics.md (billing). In short: postpaid resources are rated per second and settled
 at every full hour (:mod:`mockcvm.services.billing.rating`); nothing ticks. Each account has at most one pending
 *wake-up* on the timeline, at or before the settlement hour at which its balance will first go below zero if nothing
 changes (closed form, O(1); recomputed when a rate rises or money moves). That settlement begins arrears (SPEC §5):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from mockcvm import clock
+from mockcvm.compat import SLOTS
 
 # DiskState values the fake uses (the API also has ATTACHING, DETACHING, EXPANDING, ROLLBACKING, DUMPING).
 ATTACHED = "ATTACHED"
@@ -20,7 +21,7 @@ CLOUD_DISK_TYPES = ("CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_HSSD", "
 LOCAL_DISK_TYPES = ("LOCAL_BASIC", "LOCAL_SSD", "LOCAL_NVME", "LOCAL_PRO")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, **SLOTS)
 class Disk:
     disk_id: str
     uin: str

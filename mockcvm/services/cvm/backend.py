@@ -11,6 +11,7 @@ ten instances or a hundred thousand.
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from mockcvm import clock
@@ -37,6 +38,8 @@ class CvmBackend:
         self._networks: dict[tuple[str, str], tuple[str, str, str]] = {}
         self._private_ips: dict[tuple[str, str], int] = {}
         self.lifecycle = LIFECYCLE
+        #: instance_id -> the JSON of the members that never change after launch (a bounded LRU; describe.py).
+        self.static_json: OrderedDict[str, str] = OrderedDict()
         self.in_flight: InFlight[Instance] = InFlight(
             world.timeline, world.options.transitions, world.options.duration("transition"), self._settle
         )

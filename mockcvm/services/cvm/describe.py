@@ -7,11 +7,13 @@ A page of the unfiltered listing or an id lookup touches only the instances it r
 from __future__ import annotations
 
 import itertools
+import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from mockcvm import clock
 from mockcvm.errors import ApiError, InvalidParameter, InvalidParameterValue
+from mockcvm.protocol.envelope import RawJson
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import host_name_of, uuid_of
 from mockcvm.services.cvm.models import Instance
@@ -160,7 +162,7 @@ def select(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], w
 
 def describe_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
     total, page = select(backend, uin, region, params, with_filters=True)
-    shown = [render(backend, instance) for instance in page]
+    shown = RawJson("[" + ",".join(render_json(backend, instance) for instance in page) + "]")
     backend.seen(page)
     return {"TotalCount": total, "InstanceSet": shown}
 
@@ -197,42 +199,45 @@ def _iso(epoch: Optional[float]) -> Optional[str]:
     return _iso_of(epoch) if epoch is not None else None
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # stateless: safe to share
+
+#: How many instances keep their never-changing members pre-encoded (about 1 KiB each).
+STATIC_JSON_CACHE = 4096
+
+
+def render_json(backend: CvmBackend, i: Instance) -> str:
+    """:func:`render` encoded as JSON; the members that never change after launch are encoded once per instance."""
+    cache = backend.static_json
+    static = cache.get(i.instance_id)
+    if static is None:
+        static = _ENCODE(render_static(i))[1:-1]
+        cache[i.instance_id] = static
+        if len(cache) > STATIC_JSON_CACHE:
+            cache.popitem(last=False)
+    dynamic = _ENCODE(render_dynamic(backend, i))
+    return "{" + static + "," + dynamic[1:]
+
+
 def render(backend: CvmBackend, i: Instance) -> dict[str, Any]:
     """The API's ``Instance`` object: every member the official schema marks as always returned."""
-    addresses = public_ips(i, backend)
+    return {**render_static(i), **render_dynamic(backend, i)}
+
+
+def render_static(i: Instance) -> dict[str, Any]:
+    """The members no operation changes after launch (zone, type, image, network, creation, identity)."""
     return {
         "Placement": {"Zone": i.zone, "ProjectId": i.project_id},
         "InstanceId": i.instance_id,
         "InstanceType": i.instance_type,
         "CPU": i.cpu,
         "Memory": i.memory,
-        "RestrictState": i.restrict_state,
-        "InstanceName": i.name,
-        "InstanceChargeType": i.charge_type,
-        "SystemDisk": _disk(i.system_disk, False),
-        "DataDisks": [_disk(d, True) for d in i.data_disks],
         "PrivateIpAddresses": [i.private_ip],
-        "PublicIpAddresses": addresses or None,
-        "InternetAccessible": {
-            "InternetChargeType": i.internet_charge_type,
-            "InternetMaxBandwidthOut": i.internet_max_bandwidth_out,
-            "PublicIpAssigned": i.public_ip is not None,
-        },
         "VirtualPrivateCloud": {"VpcId": i.vpc_id, "SubnetId": i.subnet_id, "AsVpcGateway": False},
         "ImageId": i.image_id,
-        "RenewFlag": i.renew_flag if i.charge_type == models.PREPAID else None,
         "CreatedTime": _iso_of(i.created_time),
-        "ExpiredTime": _iso(i.expired_time) if i.charge_type == models.PREPAID else None,
         "OsName": i.os_name,
-        "SecurityGroupIds": list(i.security_group_ids),
         "LoginSettings": {"KeyIds": None},
-        "InstanceState": i.state,
-        "Tags": [{"Key": k, "Value": v} for k, v in i.tags.items()],
-        "StopChargingMode": i.stop_charging_mode,
         "Uuid": uuid_of(i),
-        "LatestOperation": i.latest_operation,
-        "LatestOperationState": i.latest_operation_state,
-        "LatestOperationRequestId": i.latest_operation_request_id,
         "LatestOperationErrorMsg": None,
         "DisasterRecoverGroupIds": [],
         "IPv6Addresses": None,
@@ -240,10 +245,37 @@ def render(backend: CvmBackend, i: Instance) -> dict[str, Any]:
         "HpcClusterId": "",
         "RdmaIpAddresses": None,
         "DedicatedClusterId": "",
-        "IsolatedSource": i.isolated_source,
-        "DisableApiTermination": i.disable_api_termination,
         "DefaultLoginUser": "root",
         "DefaultLoginPort": 22,
         "LicenseType": "TencentCloud",
+    }
+
+
+def render_dynamic(backend: CvmBackend, i: Instance) -> dict[str, Any]:
+    """The members operations change: state, name, charge, disks, addresses, tags, the latest operation."""
+    addresses = public_ips(i, backend)
+    return {
+        "RestrictState": i.restrict_state,
+        "InstanceName": i.name,
+        "InstanceChargeType": i.charge_type,
+        "SystemDisk": _disk(i.system_disk, False),
+        "DataDisks": [_disk(d, True) for d in i.data_disks],
+        "PublicIpAddresses": addresses or None,
+        "InternetAccessible": {
+            "InternetChargeType": i.internet_charge_type,
+            "InternetMaxBandwidthOut": i.internet_max_bandwidth_out,
+            "PublicIpAssigned": i.public_ip is not None,
+        },
+        "RenewFlag": i.renew_flag if i.charge_type == models.PREPAID else None,
+        "ExpiredTime": _iso(i.expired_time) if i.charge_type == models.PREPAID else None,
+        "SecurityGroupIds": list(i.security_group_ids),
+        "InstanceState": i.state,
+        "Tags": [{"Key": k, "Value": v} for k, v in i.tags.items()],
+        "StopChargingMode": i.stop_charging_mode,
+        "LatestOperation": i.latest_operation,
+        "LatestOperationState": i.latest_operation_state,
+        "LatestOperationRequestId": i.latest_operation_request_id,
+        "IsolatedSource": i.isolated_source,
+        "DisableApiTermination": i.disable_api_termination,
         "HostName": host_name_of(i),
     }

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from mockcvm import clock
+from mockcvm.compat import SLOTS
 
 # AddressStatus values the fake uses (the API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
 BIND = "BIND"
 UNBIND = "UNBIND"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, **SLOTS)
 class Address:
     address_id: str
     address_ip: str
