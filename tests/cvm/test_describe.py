@@ -118,6 +118,8 @@ def test_every_documented_filter(cloud: Cloud) -> None:
     assert _filtered(cvm, "private-ip-address", shown[web].PrivateIpAddresses[0]) == [web]
     assert _filtered(cvm, "public-ip-address", shown[web].PublicIpAddresses[0]) == [web]
     assert _filtered(cvm, "ipv6-address", "::1") == []
+    assert _filtered(cvm, "host-id", "host-1a2b3c4d") == []
+    assert _filtered(cvm, "dedicated-cluster-id", "cluster-1a2b3c4d") == []
     assert set(_filtered(cvm, "tag-key", "env")) == {web, *old}
     assert _filtered(cvm, "tag-value", "dev") == [web]
     assert set(_filtered(cvm, "tag:env", "prod")) == set(old)

@@ -285,10 +285,13 @@ def answer_of(cloud: Cloud, request: HttpRequest) -> str:
     return code or "success"
 
 
-def run_property(strategy: Any, examples: int) -> collections.Counter[str]:
+def run_property(strategy: Any, examples: int, **options: Any) -> collections.Counter[str]:
     """Check the property on ``examples`` requests; return how often each answer came (printed with -s)."""
     tally: collections.Counter[str] = collections.Counter()
-    with mock_cvm(transitions="immediate", seed=7) as cloud:
+    with mock_cvm(transitions="immediate", seed=7, **options) as cloud:
+        if options.get("verify_signatures"):
+            cloud.register_credentials("AKIDfuzz", "fuzz-secret-key")
+            cloud.register_credentials(sdk.SECRET_ID, sdk.SECRET_KEY)
         populate(cloud)
 
         @quality_settings(examples)
@@ -312,13 +315,23 @@ def test_tc3_calls_with_random_parameters_get_an_answer_or_an_error_and_errors_c
     assert tally["success"] > 0 and len(tally) > 5, f"the fuzzer does not reach the handlers: {tally}"
 
 
+def test_signature_checking_survives_garbage_credentials_dates_and_signatures(frozen_time: None) -> None:
+    tally = run_property(st.one_of(tc3_request(), v1_request(), noise_request()), 200, verify_signatures=True)
+    assert any(code.startswith("AuthFailure") for code in tally), tally
+
+
 def test_v1_calls_with_mangled_flattened_parameters_get_an_answer_or_an_error(frozen_time: None) -> None:
     tally = run_property(v1_request(), 200)
     assert tally["success"] > 0, f"the fuzzer does not reach the handlers: {tally}"
 
 
-def test_random_parameters_through_the_real_sdk_raise_only_tencent_errors(frozen_time: None) -> None:
-    with mock_cvm(transitions="immediate", seed=7) as cloud:
+@pytest.mark.parametrize("verify_signatures", [False, True], ids=["any-signature", "signatures-verified"])
+def test_random_parameters_through_the_real_sdk_raise_only_tencent_errors(
+    frozen_time: None, verify_signatures: bool
+) -> None:
+    """Also: a request the real SDK signed is never refused for its signature, whatever its parameters."""
+    with mock_cvm(transitions="immediate", seed=7, verify_signatures=verify_signatures) as cloud:
+        cloud.register_credentials(sdk.SECRET_ID, sdk.SECRET_KEY)
         populate(cloud)
         clients = {
             (service, sign): sdk.client(service, sign=sign, method="GET" if sign == "HmacSHA1" else "POST")
@@ -335,6 +348,7 @@ def test_random_parameters_through_the_real_sdk_raise_only_tencent_errors(frozen
             except TencentCloudSDKException as error:
                 tally[str(error.code)] += 1
                 assert error.code not in ("InternalError", "ClientNetworkError", "ServerNetworkError"), error
+                assert not str(error.code).startswith("AuthFailure"), f"{sign} {service}:{action} {params}: {error}"
                 assert error.requestId, error
                 difference = first_difference(before, snapshot(cloud.world))
                 assert difference is None, f"the refused call ({error.code}) changed the world: {difference}"

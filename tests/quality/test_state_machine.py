@@ -107,6 +107,11 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert not expected, f"{action}({params}) succeeded; the model expected one of {sorted(expected or ())}"
         return answer
 
+    def refusals_changed_nothing(self, what: str, results: dict[str, Any], before: Any) -> None:
+        if not any(result.ok for result in results.values()):
+            difference = first_difference(before, snapshot(self.world))
+            assert difference is None, f"{what} refused every instance but changed the world: {difference}"
+
     def pick_ids(self, data: st.DataObject, prefer: Optional[Callable[[ref.Inst], bool]] = None) -> list[str]:
         """1-3 live instances, mostly among those ``prefer`` likes; now and then a released one among them."""
         pool = sorted(self.model.instances)
@@ -230,7 +235,10 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(data=st.data(), release=st.sampled_from(["now", "after_2h"]))
     def console_destroy(self, data: st.DataObject, release: str) -> None:
         ids = self.pick_ids(data)
+        self.cloud.catch_up()
+        before = snapshot(self.world)
         results = self.cloud.console.destroy(REGION, ids, release=release)
+        self.refusals_changed_nothing("console destroy", results, before)
         for instance_id in ids:
             predicted = self.model.console_destroy(instance_id, release)
             OUTCOMES[f"console destroy {release}: {'ok' if predicted else 'refused'}"] += 1
@@ -243,7 +251,10 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def console_recover(self, data: st.DataObject) -> None:
         ids = self.pick_ids(data, lambda i: i.state == ref.SHUTDOWN and i.charge != ref.PREPAID)
+        self.cloud.catch_up()
+        before = snapshot(self.world)
         results = self.cloud.console.recover(REGION, ids)
+        self.refusals_changed_nothing("console recover", results, before)
         for instance_id in ids:
             predicted = self.model.console_recover(instance_id)
             OUTCOMES[f"console recover: {'ok' if predicted else 'refused'}"] += 1

@@ -8,6 +8,7 @@ balance equals the payments minus the ledger.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 from dataclasses import dataclass, field
@@ -102,11 +103,46 @@ def worker(cloud: Cloud, number: int, seen: Seen, start: threading.Barrier) -> N
         seen.errors.append(f"{type(exc).__name__}: {exc}")
 
 
+def async_worker(cloud: Cloud, number: int, seen: Seen, start: threading.Barrier) -> None:
+    """The SDK's async client (httpx) in its own event loop: launches, reads and terminates."""
+
+    async def run() -> None:
+        cvm = sdk.client("cvm", REGION, asynchronous=True)
+        rng = random.Random(number)
+        live: list[str] = []
+        for _ in range(CALLS_PER_THREAD):
+            seen.calls += 1
+            try:
+                if rng.random() < 0.3 or not live:
+                    answer = await cvm.RunInstances(sdk.request(
+                        "cvm", "RunInstances", InstanceChargeType="POSTPAID_BY_HOUR", Placement={"Zone": ZONE},
+                        InstanceType="S5.MEDIUM2", ImageId="img-eb30mz89", InstanceCount=rng.randint(1, 3)))
+                    seen.launched += answer.InstanceIdSet
+                    live += answer.InstanceIdSet
+                elif rng.random() < 0.7:
+                    await cvm.DescribeInstances(sdk.request("cvm", "DescribeInstances", InstanceIds=live[-5:]))
+                else:
+                    victim = live.pop(rng.randrange(len(live)))
+                    await cvm.TerminateInstances(sdk.request("cvm", "TerminateInstances", InstanceIds=[victim]))
+                    seen.terminated.add(victim)
+            except TencentCloudSDKException as error:
+                seen.refusals[error.code] = seen.refusals.get(error.code, 0) + 1
+                if error.code in ("InternalError", "ClientNetworkError", "ServerNetworkError"):
+                    seen.errors.append(str(error))
+
+    start.wait()
+    try:
+        asyncio.run(run())
+    except Exception as exc:  # noqa: BLE001
+        seen.errors.append(f"{type(exc).__name__}: {exc}")
+
+
 def test_eight_threads_sharing_one_cloud_leave_a_consistent_world() -> None:
     with mock_cvm(seed=3) as cloud:
         seen = [Seen() for _ in range(THREADS)]
         barrier = threading.Barrier(THREADS)
-        threads = [threading.Thread(target=worker, args=(cloud, n, seen[n], barrier)) for n in range(THREADS)]
+        targets = [worker] * (THREADS - 1) + [async_worker]  # one thread drives the async (httpx) client
+        threads = [threading.Thread(target=targets[n], args=(cloud, n, seen[n], barrier)) for n in range(THREADS)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -82,6 +82,8 @@ FILTERS: dict[str, Test] = {
     "private-ip-address": _exact(lambda i, b: (i.private_ip,)),
     "public-ip-address": _exact(public_ips),
     "ipv6-address": _exact(lambda i, b: ()),
+    "host-id": _exact(lambda i, b: ()),  # no instance of the fake runs on a CDH host
+    "dedicated-cluster-id": _exact(lambda i, b: ()),  # nor in a dedicated cluster
     "tag-key": _exact(lambda i, b: i.tags.keys()),
     "tag-value": _exact(lambda i, b: i.tags.values()),
     "creation-start-time": _created_after,
