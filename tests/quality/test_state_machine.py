@@ -412,6 +412,33 @@ class LifecycleMachine(RuleBasedStateMachine):
                 )
             assert instance.DisableApiTermination == expected.protected, f"{instance_id}: DisableApiTermination"
         self.released_ids_are_not_found()
+        self.filters_and_pages_agree_with_the_model(listed)
+
+    def filters_and_pages_agree_with_the_model(self, listed: dict[str, Any]) -> None:
+        """One filter (rotating: instance-state, instance-charge-type, instance-id) and small pages, each step."""
+        self.checks = getattr(self, "checks", 0) + 1
+        model = self.model.instances
+        filters = [
+            ("instance-state", [ref.RUNNING], lambda i: i.state == ref.RUNNING),
+            ("instance-state", [ref.STOPPED, ref.SHUTDOWN], lambda i: i.state in (ref.STOPPED, ref.SHUTDOWN)),
+            ("instance-charge-type", [ref.PREPAID], lambda i: i.charge == ref.PREPAID),
+            ("instance-charge-type", [ref.POSTPAID, ref.SPOTPAID], lambda i: i.charge != ref.PREPAID),
+        ]
+        name, values, wanted = filters[self.checks % len(filters)]
+        page = sdk.call(self.cvm, "DescribeInstances", Filters=[{"Name": name, "Values": values}], Limit=100)
+        found = {i.InstanceId for i in page.InstanceSet}
+        expected = {i for i, inst in model.items() if wanted(inst)}
+        assert found == expected and page.TotalCount == len(expected), (
+            f"filter {name}={values}: the fake gives {sorted(found)} (TotalCount {page.TotalCount}), the model "
+            f"{sorted(expected)}"
+        )
+        if self.checks % 3 == 0 and listed:  # pages of 3 cover the listing exactly once, in the same order
+            paged: list[str] = []
+            while len(paged) < len(listed):
+                chunk = sdk.call(self.cvm, "DescribeInstances", Offset=len(paged), Limit=3).InstanceSet
+                assert chunk, f"page at offset {len(paged)} is empty; {len(listed)} instances listed"
+                paged += [i.InstanceId for i in chunk]
+            assert paged == list(listed), f"pages of 3 give {paged}, the full listing {list(listed)}"
 
     @invariant()
     def shutdown_only_where_the_spec_allows_it(self) -> None:
