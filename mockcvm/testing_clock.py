@@ -66,8 +66,7 @@ def _iso(moment: datetime) -> str:
 
 def time_machine_active() -> bool:
     """True when a time-machine travel is in progress (without importing time-machine)."""
-    module = sys.modules.get("time_machine")
-    return bool(module is not None and getattr(module, "traveller_stack", None))
+    return bool(_time_machine_stack())
 
 
 def freezegun_active() -> bool:
@@ -132,7 +131,7 @@ class CvmClock:
             import time_machine
         except ImportError:  # pragma: no cover - depends on the install
             raise MockcvmError("prefer='time-machine' needs time-machine: pip install time-machine") from None
-        if time_machine.traveller_stack:
+        if _time_machine_stack():
             made = cls("time-machine", None, None)
             if moment is not None:
                 made.move_to(moment)
@@ -246,6 +245,12 @@ def _installed(module: str) -> bool:
 
 
 def _time_machine_stack() -> list[Any]:
+    """The travels in progress, innermost last: ``traveller_stack`` in time-machine 3, ``coordinates_stack`` in
+    time-machine 2 (the last release for Python 3.9); both hold objects with ``move_to`` and ``shift``."""
     module = sys.modules.get("time_machine")
-    stack = getattr(module, "traveller_stack", None) if module is not None else None
+    if module is None:
+        return []
+    stack = getattr(module, "traveller_stack", None)
+    if stack is None:
+        stack = getattr(module, "coordinates_stack", None)
     return stack if stack is not None else []

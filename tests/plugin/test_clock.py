@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import pytest
 
 from tests.plugin import RUN_ARGS
@@ -155,6 +157,9 @@ def test_clock_cooperates_with_time_machine_and_an_earlier_freeze(pytester: pyte
         """
     )
     result = pytester.runpytest_subprocess(*RUN_ARGS)
+    if int(version("time-machine").split(".")[0]) < 3:  # time-machine 2 (Python 3.9) does not check for freezegun
+        result.assert_outcomes(passed=6)
+        return
     result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
         [
