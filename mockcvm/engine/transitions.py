@@ -9,7 +9,8 @@ transition policy (option ``transitions``):
 
 - ``default``: the transitional state is shown to the next read that includes the subject (the reader calls
   :meth:`InFlight.seen` after answering), or until ``duration`` seconds of fake time pass (a timeline event,
-  ``Order.TRANSITION``), whichever comes first. A polling loop under frozen time therefore finishes.
+  ``Order.TRANSITION``, one for all the subjects that began at the same instant, settling them in the order they
+  began), whichever comes first. A polling loop under frozen time therefore finishes.
 - ``immediate``: settled before the operation returns; no transitional state is ever shown.
 - ``manual``: stays in flight until the test settles it (:meth:`InFlight.settle`).
 """
@@ -17,7 +18,7 @@ transition policy (option ``transitions``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Generic, Hashable, Mapping, Optional, TypeVar
+from typing import Any, Callable, Generic, Hashable, Mapping, Optional, TypeVar
 
 from mockcvm.engine.timeline import Event, Order, Timeline
 
@@ -66,6 +67,19 @@ class Lifecycle:
         return state in self.steps[operation]
 
 
+class _Batch:
+    """The subjects that began at the same instant share one settling event (a 100-instance batch makes one heap
+    entry, not 100). ``live`` counts the subjects still waiting on it; at 0 the event is cancelled."""
+
+    __slots__ = ("due", "subjects", "live", "event")
+
+    def __init__(self, due: float) -> None:
+        self.due = due
+        self.subjects: list[Any] = []
+        self.live = 0
+        self.event: Optional[Event] = None
+
+
 class InFlight(Generic[K]):
     """Subjects with an operation in flight, settled by the transition policy (see the module docstring)."""
 
@@ -80,8 +94,10 @@ class InFlight(Generic[K]):
         self.policy = policy
         self._duration = duration
         self._settle = settle
-        #: subject -> its settling event (None under the manual policy). Insertion order = start order.
-        self._events: dict[K, Optional[Event]] = {}
+        #: subject -> the batch whose event settles it (None under the manual policy). Insertion order = start order.
+        self._events: dict[K, Optional[_Batch]] = {}
+        #: The batch still open to subjects that begin at the same instant.
+        self._open: Optional[_Batch] = None
 
     def begin(self, subject: K, label: str = "") -> None:
         """``subject`` has just started an operation: settle it now, later, or when told, by the policy."""
@@ -89,15 +105,21 @@ class InFlight(Generic[K]):
         if self.policy == "immediate":
             self._settle(subject)
             return
-        event: Optional[Event] = None
+        batch: Optional[_Batch] = None
         if self.policy == "default":
-            event = self._timeline.schedule(
-                self._timeline.now + self._duration, Order.TRANSITION, lambda: self._due(subject), label
-            )
-        self._events[subject] = event
+            due = self._timeline.now + self._duration
+            batch = self._open
+            if batch is None or batch.event is None or batch.event.cancelled or batch.due != due:
+                batch = self._open = _Batch(due)
+                batch.event = self._timeline.schedule(due, Order.TRANSITION, lambda: self._due(batch), label)
+            batch.subjects.append(subject)
+            batch.live += 1
+        self._events[subject] = batch
 
-    def _due(self, subject: K) -> None:
-        self.settle(subject)
+    def _due(self, batch: _Batch) -> None:
+        for subject in batch.subjects:
+            if self._events.get(subject) is batch:
+                self.settle(subject)
 
     def seen(self, subject: K) -> None:
         """A read has just shown ``subject``: under the default policy that was its one look at the transition."""
@@ -114,8 +136,11 @@ class InFlight(Generic[K]):
 
     def forget(self, subject: K) -> None:
         """Drop ``subject`` without settling it (it was released, or a new operation replaces this one)."""
-        event = self._events.pop(subject, None)
-        self._timeline.cancel(event)
+        batch = self._events.pop(subject, None)
+        if batch is not None:
+            batch.live -= 1
+            if batch.live == 0:
+                self._timeline.cancel(batch.event)  # harmless when it is the event now running
 
     def __contains__(self, subject: object) -> bool:
         return subject in self._events
