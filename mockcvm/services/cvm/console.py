@@ -56,10 +56,14 @@ class Console:
             self._world.catch_up()
             return self._destroy(region, instance_ids, release, self._uin(account))
 
+    def _find(self, uin: str, region: str, instance_id: str) -> Optional[models.Instance]:
+        """The live instance, or None for an unknown, released or malformed id (the console shows none of them)."""
+        return self._cvm.get(uin, region, instance_id) if INSTANCE_ID.match(instance_id) else None
+
     def _destroy(self, region: str, instance_ids: list[str], release: str, uin: str) -> dict[str, ConsoleResult]:
         results: dict[str, ConsoleResult] = {}
         for instance_id in instance_ids:
-            instance = self._cvm.get(uin, region, instance_id) if INSTANCE_ID.match(instance_id) else None
+            instance = self._find(uin, region, instance_id)
             if instance is None:
                 results[instance_id] = ConsoleResult(instance_id, False, reason=f"not found in {region}")
                 continue
@@ -95,7 +99,7 @@ class Console:
         arrears = self._world.billing.in_arrears(uin)
         results: dict[str, ConsoleResult] = {}
         for instance_id in instance_ids:
-            instance = self._cvm.get(uin, region, instance_id) if INSTANCE_ID.match(instance_id) else None
+            instance = self._find(uin, region, instance_id)
             if instance is None:
                 results[instance_id] = ConsoleResult(instance_id, False, reason=f"not found in {region}")
                 continue
