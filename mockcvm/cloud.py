@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.console import Console
 
 
+_LOOK_UP: Optional[str] = "\0look up"  # Cloud._handle: the service comes from the request's host
+
+
 class Cloud:
     """One fake Tencent Cloud: accounts, regions, and every resource in them.
 
@@ -37,8 +40,10 @@ class Cloud:
 
     # -- the request path -------------------------------------------------------------------------------------
 
-    def _handle(self, request: HttpRequest) -> HttpResponse:
-        answered, service = self._world_hosts.lookup(request.url)
+    def _handle(self, request: HttpRequest, service: Optional[str] = _LOOK_UP) -> HttpResponse:
+        """Answer ``request``; a transport that already looked the host up passes the ``service`` it found."""
+        if service is _LOOK_UP:
+            service = self._world_hosts.lookup(request.url)[1]
         return handle(self.world, request, service)
 
     def _caught_up(self) -> World:

@@ -44,14 +44,15 @@ class HttpxTransport:
         def cloud_answer(request: Any, body: bytes) -> Any:
             url = str(request.url)
             hosts = cloud._world_hosts
-            if hosts.lookup(url)[0]:
+            answered, service = hosts.lookup(url)
+            if answered:
                 http = HttpRequest(
                     method=request.method,
                     url=url,
                     headers={k.lower(): v for k, v in request.headers.items()},
                     body=body,
                 )
-                response = cloud._handle(http)
+                response = cloud._handle(http, service)
                 return httpx.Response(
                     response.status, headers=response.headers, content=response.body, request=request
                 )
