@@ -133,8 +133,8 @@ class LastBody:
         self._original = cloud._handle
 
     def __enter__(self) -> LastBody:
-        def capture(request: Any) -> Any:
-            response = self._original(request)
+        def capture(request: Any, *service: Any) -> Any:
+            response = self._original(request, *service)
             self.body = response.body
             return response
 

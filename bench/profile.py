@@ -29,12 +29,12 @@ def profiled_handle(cloud: Any, profiler: cProfile.Profile, active: list[bool]) 
     """Profile ``cloud._handle`` while ``active[0]`` (the measured call, not the requests that prepare it)."""
     original = cloud._handle
 
-    def handle(http: Any) -> Any:
+    def handle(http: Any, *service: Any) -> Any:
         if not active[0]:
-            return original(http)
+            return original(http, *service)
         profiler.enable()
         try:
-            return original(http)
+            return original(http, *service)
         finally:
             profiler.disable()
 
