@@ -5,29 +5,25 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from typing import Any, Callable, Optional, Protocol, TypeVar, Union, overload
+from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from mockcvm.cloud import Cloud
 from mockcvm.errors import MockcvmError
 from mockcvm.options import make_options
-from mockcvm.transports.httpx_transport import HttpxTransport
-from mockcvm.transports.requests_transport import RequestsTransport
+from mockcvm.transports import activations
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _Transport(Protocol):
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
 
 
 class MockCvm:
     """A switchable fake Tencent Cloud.
 
     ``start()`` returns the :class:`Cloud`; activations nest with a counter, and only the outermost ``start()``
-    makes a fresh, empty world (and installs the interception) while only the matching outermost ``stop()``
-    drops it. Importing mockcvm patches nothing.
+    makes a fresh, empty world while only the matching outermost ``stop()`` drops it. The interceptions are
+    shared by every live activation in the process: the first one to start installs them, the last one to stop
+    removes them, in whatever order they start and stop (docs/threads.md). A request is answered by the
+    activation started in its own thread or task, else by the latest ``scope="process"`` one, else refused.
+    Importing mockcvm patches nothing.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -35,7 +31,7 @@ class MockCvm:
         self._depth = 0
         self._lock = threading.Lock()
         self._cloud: Optional[Cloud] = None
-        self._transports: list[_Transport] = []
+        self._activation: Optional[activations.Activation] = None
 
     @property
     def cloud(self) -> Cloud:
@@ -50,13 +46,13 @@ class MockCvm:
 
     def start(self) -> Cloud:
         with self._lock:
-            self._depth += 1
-            if self._depth == 1:
+            if self._depth == 0:
                 cloud = Cloud(self.options)
-                transports: list[_Transport] = [RequestsTransport(cloud), HttpxTransport(cloud)]
-                for transport in transports:
-                    transport.start()
-                self._cloud, self._transports = cloud, transports
+                self._activation = activations.enter(cloud, self.options.scope)
+                self._cloud = cloud
+            elif self._activation is not None:
+                activations.join(self._activation)
+            self._depth += 1
             return self.cloud
 
     def stop(self) -> None:
@@ -71,10 +67,10 @@ class MockCvm:
             self._depth -= 1
             if self._depth:
                 return
-            cloud, transports = self._cloud, self._transports
-            self._cloud, self._transports = None, []
-            for transport in reversed(transports):
-                transport.stop()
+            cloud, activation = self._cloud, self._activation
+            self._cloud, self._activation = None, None
+            if activation is not None:
+                activations.leave(activation)
         if cloud is not None:
             _check_strict(cloud)
 
@@ -157,7 +153,7 @@ def mock_cvm(target: Optional[F] = None, **options: Any) -> Union[F, MockCvm]:
     ``@mock_cvm`` or ``@mock_cvm(**options)`` wraps a function (sync or async) or a class (each ``test*`` method;
     for a ``unittest.TestCase``, ``setUp`` runs inside the mock). ``mock_cvm().start()``/``.stop()`` work by hand.
     The options are listed in the README (region, transitions, verify_signatures, strict, allow_hosts, endpoints,
-    seed, durations, prices, postpaid_terminate_to_bin, balance).
+    seed, durations, prices, postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope).
     """
     if target is not None:
         if options or not callable(target):

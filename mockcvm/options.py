@@ -10,6 +10,9 @@ from mockcvm.errors import InvalidAmount, MockcvmError
 from mockcvm.regions import REGIONS
 
 TRANSITION_POLICIES = ("default", "immediate", "manual")
+ACTIVATION_SCOPES = ("process", "thread")
+#: How many of the latest calls the journal keeps by default (counts per action are kept for every call).
+DEFAULT_JOURNAL_SIZE = 10_000
 
 #: Durations in seconds; every one can be changed with ``mock_cvm(durations={...})``.
 DEFAULT_DURATIONS: dict[str, float] = {
@@ -35,6 +38,9 @@ class Options:
     prices: tuple[tuple[str, Decimal], ...] = ()
     postpaid_terminate_to_bin: bool = False
     balance: Decimal = Decimal("1000000")
+    allow_loopback: bool = True
+    journal_size: int = DEFAULT_JOURNAL_SIZE
+    scope: str = "process"
 
     def duration(self, name: str) -> float:
         return dict(self.durations).get(name, DEFAULT_DURATIONS[name])
@@ -70,6 +76,18 @@ def _transitions(value: Any) -> str:
     if value not in TRANSITION_POLICIES:
         raise MockcvmError(f"transitions={value!r}: use one of {', '.join(TRANSITION_POLICIES)}")
     return str(value)
+
+
+def _scope(value: Any) -> str:
+    if value not in ACTIVATION_SCOPES:
+        raise MockcvmError(f"scope={value!r}: use one of {', '.join(ACTIVATION_SCOPES)}")
+    return str(value)
+
+
+def _journal_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise MockcvmError(f"journal_size must be a whole number of calls >= 1, got {value!r}")
+    return value
 
 
 def _bool(name: str) -> Any:
@@ -167,4 +185,7 @@ _CHECKS: dict[str, Any] = {
     "prices": _prices,
     "postpaid_terminate_to_bin": _bool("postpaid_terminate_to_bin"),
     "balance": _balance,
+    "allow_loopback": _bool("allow_loopback"),
+    "journal_size": _journal_size,
+    "scope": _scope,
 }

@@ -1,73 +1,145 @@
-"""The ``httpx`` adapter (the SDK's ``*_client_async`` clients), patching httpx's transports at class level.
+"""The ``httpx`` adapter (the SDK's ``*_client_async`` clients): httpx's transports and ``pytest-httpx``.
 
-Requests for other hosts are refused by the network guard unless allowed, or unless a user's own httpx mock was
-already in place when mockcvm started (then it gets them, as with ``responses`` on the requests side).
+``HTTPTransport.handle_request`` and ``AsyncHTTPTransport.handle_async_request`` are wrapped at class level (so
+subclasses that reach ``super()`` come through too). A Tencent Cloud host is answered by the fake; any other host
+goes on to what was in place when mockcvm started if it is in ``allow_hosts``; otherwise it is refused at once when
+that is httpx's own transport, and handed, with every socket closed, to anything else (a user's ``pytest-httpx``
+or ``respx`` mock answers it, nothing can send it). When ``pytest_httpx`` is imported, its ``HTTPXMock`` is wrapped
+too, so an ``httpx_mock`` fixture set up after mockcvm still leaves Tencent Cloud hosts to the fake.
 
 httpx is imported only when a mock starts and httpx is installed; mockcvm does not need it otherwise.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+import sys
+from typing import Any, Callable, Optional
 
 from mockcvm.hosts import guard_message
 from mockcvm.protocol.messages import HttpRequest
-
-if TYPE_CHECKING:
-    from mockcvm.cloud import Cloud
+from mockcvm.transports import activations, socket_guard
 
 
-class HttpxTransport:
-    def __init__(self, cloud: Cloud) -> None:
-        self._cloud = cloud
-        self._saved: Optional[tuple[Any, Any, Any]] = None
+def install() -> Callable[[], None]:
+    """Wrap httpx's transports (and pytest-httpx's mock, if imported); return the undo."""
+    try:
+        import httpx
+    except ImportError:  # the async path is optional
+        return lambda: None
+    original_sync = httpx.HTTPTransport.handle_request
+    original_async = httpx.AsyncHTTPTransport.handle_async_request
+    real_sync = original_sync if _is_httpx(original_sync) else None
+    real_async = original_async if _is_httpx(original_async) else None
 
-    def start(self) -> None:
-        try:
-            import httpx
-        except ImportError:  # the async path is optional
-            return
-        original_sync = httpx.HTTPTransport.handle_request
-        original_async = httpx.AsyncHTTPTransport.handle_async_request
-        cloud = self._cloud
-        # A user's own httpx mock (pytest-httpx, respx) patched in before us decides about the hosts it knows.
-        foreign_mock_underneath = getattr(original_async, "__module__", "httpx").split(".")[0] != "httpx"
+    def handle_request(transport: Any, request: Any) -> Any:
+        if not activations.any_live():
+            return original_sync(transport, request)
+        answer = _answer_if_tencent(httpx, request, lambda: request.read())
+        if answer is not None:
+            return answer
+        message = _refusal(request)
+        if message is None:
+            return original_sync(transport, request)
+        if original_sync is real_sync:
+            raise httpx.ConnectError(message, request=request)
+        with socket_guard.refusing(message):
+            return original_sync(transport, request)
 
-        def handle_request(transport: Any, request: Any) -> Any:
-            answer = cloud_answer(request, request.read())
-            return answer if answer is not None else original_sync(transport, request)
+    async def handle_async_request(transport: Any, request: Any) -> Any:
+        if not activations.any_live():
+            return await original_async(transport, request)
+        if _tencent_activation(httpx, request) is not None:
+            body = await request.aread()
+            answer = _answer_if_tencent(httpx, request, lambda: body)
+            if answer is not None:
+                return answer
+        message = _refusal(request)
+        if message is None:
+            return await original_async(transport, request)
+        if original_async is real_async:
+            raise httpx.ConnectError(message, request=request)
+        with socket_guard.refusing(message):
+            return await original_async(transport, request)
 
-        async def handle_async_request(transport: Any, request: Any) -> Any:
-            answer = cloud_answer(request, await request.aread())
-            return answer if answer is not None else await original_async(transport, request)
+    patches: list[tuple[Any, str, Any, Any]] = [
+        (httpx.HTTPTransport, "handle_request", original_sync, handle_request),
+        (httpx.AsyncHTTPTransport, "handle_async_request", original_async, handle_async_request),
+    ]
+    pytest_httpx = sys.modules.get("pytest_httpx._httpx_mock")
+    if pytest_httpx is not None:
+        patches.extend(_pytest_httpx_patches(httpx, pytest_httpx.HTTPXMock))
+    for owner, name, _, replacement in patches:
+        setattr(owner, name, replacement)
 
-        def cloud_answer(request: Any, body: bytes) -> Any:
-            url = str(request.url)
-            hosts = cloud._world_hosts
-            answered, service = hosts.lookup(url)
-            if answered:
-                http = HttpRequest(
-                    method=request.method,
-                    url=url,
-                    headers={k.lower(): v for k, v in request.headers.items()},
-                    body=body,
-                )
-                response = cloud._handle(http, service)
-                return httpx.Response(
-                    response.status, headers=response.headers, content=response.body, request=request
-                )
-            if hosts.allowed(url) or foreign_mock_underneath:
-                return None
-            raise httpx.ConnectError(guard_message(url, request.method), request=request)
+    def remove() -> None:
+        for owner, name, original, replacement in reversed(patches):
+            if getattr(owner, name) is replacement:  # else someone wrapped us since: ours stays, inert
+                setattr(owner, name, original)
 
-        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[assignment,method-assign]
-        httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[assignment,method-assign]
-        self._saved = (httpx, original_sync, original_async)
+    return remove
 
-    def stop(self) -> None:
-        if self._saved is None:
-            return
-        httpx, original_sync, original_async = self._saved
-        httpx.HTTPTransport.handle_request = original_sync
-        httpx.AsyncHTTPTransport.handle_async_request = original_async
-        self._saved = None
+
+def _is_httpx(method: Any) -> bool:
+    return bool(getattr(method, "__module__", "").startswith("httpx"))
+
+
+def _pytest_httpx_patches(httpx: Any, mock_class: Any) -> list[tuple[Any, str, Any, Any]]:
+    original_sync = mock_class._handle_request
+    original_async = mock_class._handle_async_request
+
+    def handle_request(mock: Any, transport: Any, request: Any) -> Any:
+        answer = _answer_if_tencent(httpx, request, lambda: request.read()) if activations.any_live() else None
+        if answer is not None:
+            return answer
+        with socket_guard.not_refusing():
+            return original_sync(mock, transport, request)
+
+    async def handle_async_request(mock: Any, transport: Any, request: Any) -> Any:
+        if activations.any_live() and _tencent_activation(httpx, request) is not None:
+            body = await request.aread()
+            answer = _answer_if_tencent(httpx, request, lambda: body)
+            if answer is not None:
+                return answer
+        with socket_guard.not_refusing():
+            return await original_async(mock, transport, request)
+
+    return [
+        (mock_class, "_handle_request", original_sync, handle_request),
+        (mock_class, "_handle_async_request", original_async, handle_async_request),
+    ]
+
+
+def _tencent_activation(httpx: Any, request: Any) -> Optional[activations.Activation]:
+    url = str(request.url)
+    activation = activations.current()
+    if activation is None:
+        if any(a.hosts.lookup(url)[0] for a in activations.live()):
+            raise httpx.ConnectError(activations.no_activation_message(url, request.method), request=request)
+        return None
+    return activation if activation.hosts.lookup(url)[0] else None
+
+
+def _answer_if_tencent(httpx: Any, request: Any, read_body: Callable[[], bytes]) -> Any:
+    activation = _tencent_activation(httpx, request)
+    if activation is None:
+        return None
+    url = str(request.url)
+    service = activation.hosts.lookup(url)[1]
+    http = HttpRequest(
+        method=request.method.upper(),
+        url=url,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=read_body(),
+    )
+    response = activation.cloud._handle(http, service)
+    body = b"" if http.method == "HEAD" else response.body
+    return httpx.Response(response.status, headers=response.headers, content=body, request=request)
+
+
+def _refusal(request: Any) -> Optional[str]:
+    """The guard's message for a request to a host that is neither Tencent's nor allowed; None if allowed."""
+    url = str(request.url)
+    activation = activations.current()
+    if activation is not None and activation.hosts.allowed(url):
+        return None
+    return guard_message(url, request.method)

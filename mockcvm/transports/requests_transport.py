@@ -1,85 +1,136 @@
-"""The ``requests`` adapter (the SDK's sync clients), through a private ``responses.RequestsMock``.
+"""The ``requests`` adapter (the SDK's sync clients): ``HTTPAdapter.send`` and every ``responses`` mock.
 
-The private mock leaves the user's own ``responses`` mocks alone: a request for a host that is not Tencent Cloud
-goes on to whatever ``HTTPAdapter.send`` was in place when mockcvm started (the user's mock, if one is active),
-or, if that is the real network, is refused by the network guard unless the host is in ``allow_hosts``.
+Two interceptions, installed together by :mod:`mockcvm.transports.activations`:
+
+- ``HTTPAdapter.send`` is wrapped at class level, so every session (made before or after the activation) and
+  every adapter subclass that reaches ``super().send`` comes through it, whatever the HTTP method. A Tencent
+  Cloud host is answered by the fake. Any other host goes on to whatever ``send`` was in place when mockcvm
+  started if it is in ``allow_hosts``; otherwise it is refused at once when that is the real ``send``, and, when
+  it is something else (a user's ``responses`` mock or any other wrapper), handed to it with every socket closed,
+  so a mock can answer it and nothing can send it.
+- ``responses.RequestsMock._on_request`` is wrapped at class level, so a user's ``responses`` mock (the module's
+  default one under ``@responses.activate``, or a ``RequestsMock`` of their own), started before or after
+  mockcvm, answers the hosts it knows while Tencent Cloud hosts are always answered by the fake, never matched
+  against the user's registry, never passed through to the network (``add_passthru`` included).
+
+This module deliberately does not use a private ``responses.RequestsMock`` to answer: such a mock only answers
+the methods it registered callbacks for and passes the rest through.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Optional
+import io
+from http import client as http_client
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from mockcvm.errors import NetworkGuardError
 from mockcvm.hosts import guard_message
 from mockcvm.protocol.messages import HttpRequest
+from mockcvm.transports import activations, socket_guard
 
 if TYPE_CHECKING:
-    import responses
-    from requests import PreparedRequest
-
-    from mockcvm.cloud import Cloud
-
-_ANY_URL = re.compile(r".*")
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+    from requests import PreparedRequest, Response
+    from requests.adapters import HTTPAdapter
 
 
-class RequestsTransport:
-    def __init__(self, cloud: Cloud) -> None:
-        self._cloud = cloud
-        self._mock: Optional[responses.RequestsMock] = None
+def install() -> Callable[[], None]:
+    """Wrap ``HTTPAdapter.send`` and ``responses.RequestsMock._on_request``; return the undo."""
+    import responses  # imported when a mock starts, not with mockcvm: it costs ~20 ms
+    from requests.adapters import HTTPAdapter
 
-    def start(self) -> None:
-        import responses  # imported when a mock starts, not with mockcvm: it costs ~20 ms
-        from requests.adapters import HTTPAdapter
+    underneath = HTTPAdapter.send
+    real_send = responses._real_send
+    original_on_request = responses.RequestsMock._on_request
 
-        underneath = HTTPAdapter.send
-        foreign_mock_underneath = underneath is not responses._real_send  # the user's own responses mock
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False, real_adapter_send=underneath  # type: ignore[arg-type]
-        )
-        hosts = self._cloud._world_hosts
+    def send(adapter: HTTPAdapter, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+        if not activations.any_live():
+            return underneath(adapter, request, *args, **kwargs)
+        url = request.url or ""
+        answer = _answer_if_tencent(adapter, request)
+        if answer is not None:
+            return answer
+        activation = activations.current()
+        if activation is not None and activation.hosts.allowed(url):
+            return underneath(adapter, request, *args, **kwargs)
+        message = guard_message(url, request.method or "GET")
+        if underneath is real_send:
+            raise NetworkGuardError(message)
+        with socket_guard.refusing(message):
+            return underneath(adapter, request, *args, **kwargs)
 
-        def is_tencent(request: PreparedRequest) -> tuple[bool, str]:
-            return hosts.lookup(request.url or "")[0], ""
+    def on_request(mock: Any, adapter: HTTPAdapter, request: PreparedRequest, **kwargs: Any) -> Any:
+        if activations.any_live():
+            answer = _answer_if_tencent(adapter, request)
+            if answer is not None:
+                return answer
+        with socket_guard.not_refusing():
+            return original_on_request(mock, adapter, request, **kwargs)
 
-        def is_guarded(request: PreparedRequest) -> tuple[bool, str]:
-            url = request.url or ""
-            blocked = not hosts.lookup(url)[0] and not hosts.allowed(url) and not foreign_mock_underneath
-            return blocked, ""
+    patches: list[tuple[Any, str, Any, Any]] = [
+        (HTTPAdapter, "send", underneath, send),
+        (responses.RequestsMock, "_on_request", original_on_request, on_request),
+    ]
+    for owner, name, _, replacement in patches:
+        setattr(owner, name, replacement)
 
-        for method in _METHODS:
-            mock.add_callback(method, _ANY_URL, callback=self._answer, match=[is_tencent])
-            mock.add_callback(method, _ANY_URL, callback=_refuse, match=[is_guarded])
-        mock.add_passthru(_ANY_URL)
-        mock.start()
-        self._mock = mock
+    def remove() -> None:
+        for owner, name, original, replacement in reversed(patches):
+            if getattr(owner, name) is replacement:  # else someone wrapped us since: ours stays, inert
+                setattr(owner, name, original)
 
-    def stop(self) -> None:
-        if self._mock is not None:
-            self._mock.stop(allow_assert=False)
-            self._mock = None
-
-    def _answer(self, request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        body: Any = request.body or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        elif not isinstance(body, (bytes, bytearray)):
-            body = b"".join(_chunks(body))
-        http = HttpRequest(
-            method=request.method or "GET",
-            url=request.url or "",
-            headers={k.lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in request.headers.items()},
-            body=bytes(body),
-        )
-        response = self._cloud._handle(http)
-        return response.status, response.headers, response.body
+    return remove
 
 
-def _chunks(body: Any) -> Any:
-    for chunk in body:
-        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+def _answer_if_tencent(adapter: HTTPAdapter, request: PreparedRequest) -> Optional[Response]:
+    """The fake's answer when ``request`` is for a Tencent Cloud host; None for any other host."""
+    url = request.url or ""
+    method = (request.method or "GET").upper()
+    activation = activations.current()
+    if activation is None:
+        if any(a.hosts.lookup(url)[0] for a in activations.live()):
+            raise NetworkGuardError(activations.no_activation_message(url, method))
+        return None
+    answered, service = activation.hosts.lookup(url)
+    if not answered:
+        return None
+    http = HttpRequest(
+        method=method,
+        url=url,
+        headers={k.lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in request.headers.items()},
+        body=_body(request.body),
+    )
+    response = activation.cloud._handle(http, service)
+    return _response(adapter, request, response.status, response.headers, response.body)
 
 
-def _refuse(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-    raise NetworkGuardError(guard_message(request.url or "", request.method or "GET"))
+def _body(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8", "surrogatepass")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    return b"".join(
+        chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else bytes(chunk) for chunk in body
+    )
+
+
+def _response(adapter: HTTPAdapter, request: PreparedRequest, status: int, headers: dict[str, str],
+              body: bytes) -> Response:
+    from urllib3 import HTTPResponse
+
+    if (request.method or "").upper() == "HEAD":
+        body = b""
+    raw = HTTPResponse(
+        body=io.BytesIO(body),
+        headers=headers,
+        status=status,
+        reason=http_client.responses.get(status),
+        preload_content=False,
+        decode_content=False,
+        request_method=request.method,
+    )
+    return adapter.build_response(request, raw)
