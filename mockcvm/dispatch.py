@@ -88,6 +88,7 @@ def handle(world: World, request: HttpRequest, service: Optional[str]) -> HttpRe
             call = parse(request, service)
             account = _authenticate(world, call)
             fields = _serve(world, call, account, request_id)
+            answer = envelope.success(fields, request_id)
         except ApiError as error:
             language = call.language if call else request.headers.get("x-tc-language", "en-US")
             _record(world, call, account, request_id, error.wire_code)
@@ -103,7 +104,7 @@ def handle(world: World, request: HttpRequest, service: Optional[str]) -> HttpRe
                 request_id,
             )
         _record(world, call, account, request_id, None)
-        return envelope.success(fields, request_id)
+        return answer
 
 
 def _authenticate(world: World, call: ApiCall) -> Account:

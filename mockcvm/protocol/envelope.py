@@ -25,7 +25,7 @@ def success(fields: dict[str, Any], request_id: str) -> HttpResponse:
         ]
         members.append(f'"RequestId":{_text(request_id)}')
         text = '{"Response":{' + ",".join(members) + "}}"
-        return HttpResponse(200, dict(JSON_HEADERS), text.encode("utf-8"))
+        return HttpResponse(200, dict(JSON_HEADERS), _encode(text))
     body = dict(fields)
     body["RequestId"] = request_id
     return HttpResponse(200, dict(JSON_HEADERS), _dump({"Response": body}))
@@ -41,4 +41,12 @@ def _text(value: Any) -> str:
 
 
 def _dump(body: dict[str, Any]) -> bytes:
-    return _text(body).encode("utf-8")
+    return _encode(_text(body))
+
+
+def _encode(text: str) -> bytes:
+    """UTF-8; text that UTF-8 cannot carry (a lone surrogate) goes out as a JSON escape, as the SDK sent it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(json.loads(text), ensure_ascii=True, separators=(",", ":")).encode("ascii")

@@ -8,7 +8,7 @@ import re
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlsplit
 
-from mockcvm.errors import ApiError, AuthFailure, InvalidParameter, MissingParameter
+from mockcvm.errors import ApiError, AuthFailure, InvalidParameter, InvalidParameterValue, MissingParameter
 from mockcvm.protocol.messages import ApiCall, HttpRequest
 
 #: Size above which a body is refused without being read (the real gateway's limit is 10 MB for most APIs).
@@ -99,6 +99,10 @@ def _parse_tc3(
         body_text = _text(request.body, "request body")
         try:
             params = json.loads(body_text) if body_text.strip() else {}
+        except RecursionError:
+            raise InvalidParameter(
+                f"The request body nests deeper than {MAX_DEPTH} levels; no action takes parameters that deep."
+            ) from None
         except ValueError as exc:
             raise InvalidParameter(f"The request body is not valid JSON: {exc}.") from None
         if not isinstance(params, dict):
@@ -111,6 +115,8 @@ def _parse_tc3(
         flattened = True
         canonical_query = query
         payload = b""
+    if method == "POST" and _ESCAPED_SURROGATE.search(body_text):  # only JSON escapes can carry one
+        check_text(params)
     timestamp = _timestamp(headers.get("x-tc-timestamp"), "X-TC-Timestamp")
     return ApiCall(
         service=service or scope_service,
@@ -198,6 +204,36 @@ def _timestamp(raw: Optional[str], name: str) -> Optional[int]:
 
 
 _INDEX = re.compile(r"^(0|[1-9][0-9]{0,6})$")
+#: How deep parameters may nest (the deepest action input in the schemas is well under 10 levels).
+MAX_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def check_text(params: Any, path: str = "", depth: int = 0) -> None:
+    """Refuse parameters nested deeper than :data:`MAX_DEPTH`, and text that is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"``, which JSON can carry but UTF-8 cannot), in names and in values alike."""
+    if depth > MAX_DEPTH:
+        raise InvalidParameter(f"The parameter `{path}` nests deeper than {MAX_DEPTH} levels.")
+    if isinstance(params, dict):
+        for key, value in params.items():
+            if _SURROGATE.search(key):
+                raise InvalidParameter(
+                    f"A parameter name under `{path or '(top)'}` is not valid Unicode text: {_ascii(key)}."
+                )
+            check_text(value, f"{path}.{key}" if path else key, depth + 1)
+    elif isinstance(params, list):
+        for index, value in enumerate(params):
+            check_text(value, f"{path}.{index}", depth + 1)
+    elif isinstance(params, str) and _SURROGATE.search(params):
+        raise InvalidParameterValue(
+            f"The value of `{path}` is not valid Unicode text (it holds a lone surrogate): {_ascii(params)}."
+        )
+
+
+def _ascii(text: str) -> str:
+    shown = ascii(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -205,6 +241,8 @@ def _unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for key, value in pairs:
         segments = key.split(".")
+        if len(segments) > MAX_DEPTH:
+            raise InvalidParameter(f"The parameter name `{key[:60]}` nests deeper than {MAX_DEPTH} levels.")
         node: Any = root
         for position, segment in enumerate(segments):
             is_index = bool(_INDEX.match(segment))

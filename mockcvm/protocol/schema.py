@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Optional
@@ -20,6 +21,9 @@ Member = list[Any]  # [type, member_type, required, output_required]
 _SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts")
 INT64 = (-(2**63), 2**63 - 1)
+#: Flattened numbers: ASCII digits only (Python's int() and float() also take "²", "٣", "1_0", "nan", "inf").
+_INTEGER = re.compile(r"-?[0-9]{1,20}\Z")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 UINT64 = (0, 2**64 - 1)
 
 
@@ -130,7 +134,7 @@ def _int(item: Any, flattened: bool) -> Optional[int]:
         return int(item)
     if flattened and isinstance(item, str):
         text = item.strip()
-        if text.lstrip("-").isdigit() and len(text) <= 21:
+        if _INTEGER.match(text):
             return int(text)
     return None
 
@@ -141,10 +145,9 @@ def _float(item: Any, flattened: bool) -> Optional[float]:
     if isinstance(item, (int, float)):
         value = float(item)
     elif flattened and isinstance(item, str):
-        try:
-            value = float(item)
-        except ValueError:
+        if not _FLOAT.match(item.strip()):
             return None
+        value = float(item)
     else:
         return None
     return value if math.isfinite(value) else None
