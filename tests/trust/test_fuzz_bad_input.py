@@ -175,7 +175,8 @@ def test_hostile_parameters_through_the_sdk(world: Cloud) -> None:
 def test_get_with_urlencode_of_surrogates_never_crashes() -> None:
     """A sanity check of the flattened path: percent-encoded surrogates are not valid UTF-8."""
     with mock_cvm() as cloud:
+        name = "\ud800".encode("utf-8", "surrogatepass")
         query = urlencode({"Action": "DescribeInstances", "Version": "2017-03-12", "Region": "ap-guangzhou",
-                           "SecretId": "x", "Signature": "y", "InstanceName": "\ud800".encode("utf-8", "surrogatepass")})
+                           "SecretId": "x", "Signature": "y", "InstanceName": name})
         response = cloud._handle(HttpRequest("GET", f"https://cvm.tencentcloudapi.com/?{query}", {}, b""))
     assert check_envelope(response.status, response.headers, response.body, cloud.world) == "InvalidParameter"
