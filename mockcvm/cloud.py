@@ -98,7 +98,8 @@ class Cloud:
 
     @property
     def journal(self) -> Journal:
-        """Every request answered so far, oldest first."""
+        """The latest requests answered (``journal_size`` of them, default 1000), oldest first; counts of every
+        call stay exact (``journal.count``)."""
         return self.world.journal
 
     def calls(self, action: Optional[str] = None, **filters: Any) -> list[Call]:
@@ -109,24 +110,21 @@ class Cloud:
         action: str,
         times: Optional[int] = None,
         *,
+        params: Optional[dict[str, Any]] = None,
         region: Optional[str] = None,
         service: Optional[str] = None,
         ok: Optional[bool] = None,
     ) -> None:
-        """Fail unless ``action`` was called (exactly ``times`` times, if given) with the filters given."""
+        """Fail unless ``action`` was called (exactly ``times`` times, if given) under every condition given.
+
+        ``params`` matches a subset: ``params={"InstanceIds": ["ins-1"]}`` matches calls whose ``InstanceIds`` is
+        exactly that list, whatever else they sent (nested dicts match by subset too). The message names every
+        condition it checked and lists the calls, marking which conditions each one met.
+        """
         __tracebackhide__ = True  # pytest shows the test's line, not this one
-        matching = self.world.journal.calls(action, region=region, service=service, ok=ok)
-        if (times is None and matching) or (times is not None and len(matching) == times):
-            return
-        wanted = "at least once" if times is None else f"{times} time(s)"
-        where = "".join(f" {k}={v!r}" for k, v in (("region", region), ("service", service), ("ok", ok)) if v)
-        seen = "\n".join(
-            f"  {c.service}:{c.action} region={c.region or '-'} -> {c.error or 'ok'}" for c in self.world.journal
-        ) or "  (no calls)"
-        raise AssertionError(
-            f"expected {action}{where} to be called {wanted}, it was called {len(matching)} time(s).\n"
-            f"Calls made:\n{seen}"
-        )
+        from mockcvm.journal import assert_called
+
+        assert_called(self.world.journal, action, times, params=params, region=region, service=service, ok=ok)
 
     def inject(
         self,

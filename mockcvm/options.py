@@ -12,7 +12,7 @@ from mockcvm.regions import REGIONS
 TRANSITION_POLICIES = ("default", "immediate", "manual")
 ACTIVATION_SCOPES = ("process", "thread")
 #: How many of the latest calls the journal keeps by default (counts per action are kept for every call).
-DEFAULT_JOURNAL_SIZE = 10_000
+DEFAULT_JOURNAL_SIZE = 1000
 
 #: Durations in seconds; every one can be changed with ``mock_cvm(durations={...})``.
 DEFAULT_DURATIONS: dict[str, float] = {

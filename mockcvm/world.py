@@ -15,7 +15,7 @@ from mockcvm.accounts import Accounts
 from mockcvm.engine.timeline import Timeline
 from mockcvm.faults import Faults
 from mockcvm.ids import IdSource
-from mockcvm.journal import Journal
+from mockcvm.journal import Bounded, Journal
 from mockcvm.options import Options
 
 if TYPE_CHECKING:
@@ -42,12 +42,12 @@ class World:
         self.ids = IdSource(options.seed)
         self.timeline = Timeline(clock.now())
         self.accounts = Accounts()
-        self.journal = Journal()
+        self.journal = Journal(options.journal_size)
         self.faults = Faults(self.ids.random)
         #: "service:Action" for every call to an action mockcvm does not implement (strict mode fails on these).
-        self.unimplemented: list[str] = []
+        self.unimplemented: list[str] = Bounded(100)
         #: Tracebacks of bugs inside mockcvm that were answered as InternalError.
-        self.internal_errors: list[str] = []
+        self.internal_errors: list[str] = Bounded(100)
         self.billing: BillingBackend = BillingBackend(self)
         self.cvm: CvmBackend = CvmBackend(self)
         self.timers: TimerBackend = TimerBackend(self)

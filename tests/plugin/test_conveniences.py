@@ -80,10 +80,12 @@ def test_journal_faults_strict_and_the_world_dump(pytester: pytest.Pytester) -> 
             "(mockcvm strict mode is on for cvm: those calls were answered with UnsupportedOperation. "
             "Turn it off with @pytest.mark.mockcvm(strict=False).)",
             "*_ test_assert_called_lists_the_calls_made _*",
-            "E   *AssertionError: expected RunInstances to be called at least once, it was called 0 time(s).",
-            "E   *Calls made:",
-            "E   *  cvm:DescribeRegions region=ap-guangzhou -> ok",
-            "E   *  cvm:DescribeZones region=ap-guangzhou -> ok",
+            "E   *AssertionError: expected RunInstances to be called at least once; it was called 0 time(s) "
+            "meeting every condition.",
+            "E   *Checked: action='RunInstances'.",
+            "E   *Calls made (-> marks a call that met every condition):",
+            "E   *  cvm:DescribeRegions region=ap-guangzhou -> ok  [[]met: -; not met: action]",
+            "E   *  cvm:DescribeZones region=ap-guangzhou -> ok  [[]met: -; not met: action]",
             "*- mockcvm world (cvm) -*",
             "world time: ????-??-??T??:??:??Z",
             "accounts:",
