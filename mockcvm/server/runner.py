@@ -155,6 +155,19 @@ class ThreadedServer:
     def served(self) -> ServedCloud:
         return self._running.served
 
+    def tick(self, seconds: float) -> str:
+        """Move the served world's clock forward (what ``POST /_mockcvm/clock {"tick": seconds}`` does); returns
+        the new now (ISO 8601)."""
+        return str(self.served.move_clock({"tick": seconds})["now"])
+
+    def move_to(self, moment: str) -> str:
+        """Move the clock forward to ``moment`` (ISO 8601); returns the new now."""
+        return str(self.served.move_clock({"move_to": moment})["now"])
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Hold the clock still (or let it flow on again)."""
+        self.served.move_clock({"freeze": frozen})
+
     @property
     def ca_file(self) -> Optional[str]:
         certificates = self._running.certificates
