@@ -34,11 +34,15 @@ def _server_parser(commands: Any) -> None:
     server.add_argument("--frozen", action="store_true", help="hold the clock still (move it with the control API)")
     server.add_argument("--start", metavar="ISO8601", help="where the clock starts (default: now)")
     server.add_argument("--state", metavar="FILE", help="keep the world in FILE (SQLite) across restarts")
+    server.add_argument("--state-sync", choices=("full", "normal"), default="full",
+                        help="full: fsync every change before its answer (default); normal: write it to the OS "
+                             "(survives kill -9 of the server, not a machine crash)")
     server.add_argument("--region", help="default region (ap-guangzhou)")
     server.add_argument("--transitions", choices=("default", "immediate", "manual"))
     server.add_argument("--seed", type=int, help="seed of every id")
     server.add_argument("--balance", help="starting balance of every account, in yuan")
-    server.add_argument("--verify-signatures", action="store_true", help="check signatures (register with --credentials)")
+    server.add_argument("--verify-signatures", action="store_true",
+                        help="check signatures (register them with --credentials)")
     server.add_argument("--credentials", action="append", default=[], metavar="SECRET_ID:SECRET_KEY[:UIN]",
                         help="credentials the server accepts with --verify-signatures (repeatable)")
     server.add_argument("--strict", action="store_true")
@@ -54,7 +58,7 @@ def _server_parser(commands: Any) -> None:
 def _server_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {
         "host": args.host, "port": args.port, "tls": args.tls, "ca_out": args.ca_out, "frozen": args.frozen,
-        "start": args.start, "state": args.state,
+        "start": args.start, "state": args.state, "state_sync": args.state_sync,
     }
     for name in ("region", "transitions", "seed", "balance"):
         if getattr(args, name) is not None:
@@ -113,7 +117,8 @@ def _ca(args: argparse.Namespace) -> int:
     except (MockcvmError, OSError) as exc:
         print(f"mockcvm ca: {exc}", file=sys.stderr)
         return 2
-    print(f"{'added' if args.ca_command == 'add' else 'removed'} {args.file} {'to' if args.ca_command == 'add' else 'from'} {bundle}")
+    done = f"added {args.file} to" if args.ca_command == "add" else f"removed {args.file} from"
+    print(f"{done} {bundle}")
     return 0
 
 

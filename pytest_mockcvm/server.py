@@ -18,10 +18,9 @@ def cvm_server(request: pytest.FixtureRequest) -> Iterator[ThreadedServer]:
     clock is held still (at ``clock_start`` if given, else now): move it with ``cvm_server.tick(seconds)``,
     ``cvm_server.move_to(...)`` or the control API; ``cvm_server.freeze(False)`` lets it flow.
     """
-    from pytest_mockcvm.plugin import PLUGIN_OPTIONS, _gather
-
     from mockcvm.errors import MockcvmError
     from mockcvm.server import ThreadedServer
+    from pytest_mockcvm.plugin import PLUGIN_OPTIONS, _gather
 
     options = _gather(request, request.node)
     values = {name: value for name, (value, _) in options.items() if name not in PLUGIN_OPTIONS}

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["App", "ServedCloud", "ThreadedServer"]
 
-_WHERE = {"App": "mockcvm.server.app", "ThreadedServer": "mockcvm.server.runner", "ServedCloud": "mockcvm.server.service"}
+_WHERE = {
+    "App": "mockcvm.server.app", "ThreadedServer": "mockcvm.server.runner", "ServedCloud": "mockcvm.server.service",
+}
 
 
 def __getattr__(name: str) -> Any:

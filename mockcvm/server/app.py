@@ -7,6 +7,7 @@ body is a 400 with ``{"error": message}`` and changes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from typing import Any, Awaitable, Callable
@@ -68,7 +69,8 @@ class App:
         try:
             if route in _STATIC and method in ("GET", "HEAD"):
                 name, content_type = _STATIC[route]
-                return 200, content_type, resources.files("mockcvm.server").joinpath("dashboard", name).read_bytes()
+                page = resources.files("mockcvm.server").joinpath("dashboard").joinpath(name)
+                return 200, content_type, page.read_bytes()
             return self._route(method, route, scope, body)
         except BadControlCall as exc:
             return _json(400, {"error": str(exc)})
@@ -88,7 +90,7 @@ class App:
             "reset": lambda _body: served.reset(),
         }
         for operation in CONTROL_OPERATIONS:
-            writes[operation] = lambda given, operation=operation: served.control(operation, given)
+            writes[operation] = functools.partial(served.control, operation)
         if method == "GET" and route in reads:
             return _json(200, reads[route]())
         if method == "POST" and route in writes:

@@ -36,11 +36,13 @@ class _Server:
         frozen: bool = False,
         start: Optional[Moment] = None,
         state: Optional[str] = None,
+        state_sync: str = "full",
         **options: Any,
     ) -> None:
         uvicorn = _uvicorn()
         start_epoch = parse_moment(start, "start").timestamp() if start is not None else None
-        self.served = ServedCloud(make_options(**options), frozen=frozen, start=start_epoch, state_path=state)
+        self.served = ServedCloud(make_options(**options), frozen=frozen, start=start_epoch, state_path=state,
+                                  state_sync=state_sync)
         self.certificates: Optional[Certificates] = make_certificates(ca_out) if tls else None
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
@@ -55,7 +57,7 @@ class _Server:
             raise MockcvmError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         self.socket.listen(2048)
         self.socket.set_inheritable(True)
-        self.host, self.port = host, self.socket.getsockname()[1]
+        self.host, self.port = host, int(self.socket.getsockname()[1])
         config = uvicorn.Config(
             App(self.served),
             log_level="warning",
@@ -91,7 +93,8 @@ class ThreadedServer:
     ``HttpProfile(endpoint=...)``), ``server.cloud`` (the :class:`~mockcvm.Cloud` of the served world, for the
     test's own checks), ``server.ca_file`` (with ``tls=True``). Options: every ``mock_cvm`` option, and ``host``,
     ``port`` (0: a free one), ``tls``, ``ca_out``, ``frozen``, ``start`` (where the clock starts), ``state`` (a
-    state file). Leaving the block stops the server and, with a state file, writes its snapshot.
+    state file), ``state_sync`` (``"full"`` or ``"normal"``). Leaving the block stops the server and, with a
+    state file, writes its snapshot.
     """
 
     def __init__(self, port: int = 0, **options: Any) -> None:

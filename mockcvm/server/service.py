@@ -12,7 +12,7 @@ import base64
 import json
 import random
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from mockcvm import snapshot
 from mockcvm.clock import iso
@@ -28,6 +28,8 @@ from mockcvm.server.routing import service_for
 from mockcvm.server.store import StateStore
 from mockcvm.server.world import ServerWorld
 from mockcvm.testing_clock import parse_moment
+
+T = TypeVar("T")
 
 #: Actions whose names start so only read the world: they are not logged in the state file.
 READ_PREFIXES = ("Describe", "Inquiry", "Inquire", "Get", "Query", "List")
@@ -49,12 +51,13 @@ class ServedCloud:
         frozen: bool = False,
         start: Optional[float] = None,
         state_path: Optional[str] = None,
+        state_sync: str = "full",
     ) -> None:
         self.options = options
         self.clock = ServerClock(start, frozen)
         self.hosts = HostMap(options)
         self.cloud = Cloud(options)
-        self.store = StateStore(state_path) if state_path else None
+        self.store = StateStore(state_path, state_sync) if state_path else None
         self._seed = options.seed if options.seed is not None else random.SystemRandom().randrange(1 << 62)
         self.replayed = 0
         if self.store is None:
@@ -99,7 +102,7 @@ class ServedCloud:
 
     # -- control operations ---------------------------------------------------------------------------------
 
-    def read(self, what: Callable[[ServerWorld], Any]) -> Any:
+    def read(self, what: Callable[[ServerWorld], T]) -> T:
         world = self.world
         with world.lock:
             world.catch_up()

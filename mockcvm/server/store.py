@@ -36,20 +36,28 @@ CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), upto
 """
 
 
+#: ``--state-sync``: FULL fsyncs the log at every commit (an acknowledged change survives a power cut); NORMAL
+#: writes it to the operating system at every commit and fsyncs at checkpoints (it survives ``kill -9`` of the
+#: server, not a crash of the machine), for disks where an fsync costs milliseconds.
+SYNC_MODES = ("full", "normal")
+
+
 class StateStore:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, sync: str = "full") -> None:
+        if sync not in SYNC_MODES:
+            raise MockcvmError(f"state sync {sync!r}: use one of {', '.join(SYNC_MODES)}")
         self.path = path
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute(f"PRAGMA synchronous={sync.upper()}")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise MockcvmError(f"{path} is not a mockcvm state file ({exc})") from None
         self._lock = threading.Lock()
-        self._rows_since_snapshot = self._db.execute(
+        self._rows_since_snapshot: int = int(self._db.execute(
             "SELECT COUNT(*) FROM log WHERE seq > COALESCE((SELECT upto FROM snapshot), 0)"
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     # -- meta -------------------------------------------------------------------------------------------------
 

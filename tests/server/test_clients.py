@@ -51,7 +51,8 @@ def test_the_readme_tccli_recipe_over_https(tls_server: ThreadedServer, tmp_path
     original = (tmp_path / "certifi" / "cacert.pem").read_text()
     ca_file = tmp_path / "mockcvm-ca.pem"
     shutil.copy(str(tls_server.ca_file), ca_file)
-    lines = [line for line in _block("bash", "### tccli").splitlines() if line and not line.startswith("mockcvm server")]
+    recipe = _block("bash", "### tccli").splitlines()
+    lines = [line for line in recipe if line and not line.startswith("mockcvm server")]
     script = "\n".join(["set -e", *lines]).replace("127.0.0.1:4566", tls_server.endpoint)
     script = re.sub(r"^mockcvm ", f"{sys.executable} -m mockcvm ", script, flags=re.MULTILINE)
     script = re.sub(r"^tccli ", f"{tccli} ", script, flags=re.MULTILINE)
