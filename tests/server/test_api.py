@@ -152,3 +152,16 @@ def test_the_cvm_server_fixture_serves_a_fresh_frozen_world(cvm_server: Threaded
     assert before["frozen"] is True
     assert control(cvm_server, "GET", "clock")[1] == before
     assert cvm_server.cloud.world.cvm.all_instances()[0].state == "PENDING"
+
+
+def test_signatures_are_checked_over_http_when_asked() -> None:
+    with ThreadedServer(port=0, frozen=True, verify_signatures=True) as server:
+        server.cloud.register_credentials(SECRET_ID, SECRET_KEY)
+        assert call(sdk_client(server), "DescribeInstances").TotalCount == 0  # signed for 127.0.0.1:PORT
+        from tencentcloud.common import credential
+
+        stranger = sdk_client(server)
+        stranger.credential = credential.Credential(SECRET_ID, "not-the-key")
+        with pytest.raises(TencentCloudSDKException) as caught:
+            call(stranger, "DescribeInstances")
+        assert caught.value.code == "AuthFailure.SignatureFailure"
