@@ -9,10 +9,11 @@ anything changes, applied, then logged the same way.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import random
 from decimal import Decimal
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from mockcvm import snapshot
 from mockcvm.clock import iso
@@ -71,6 +72,16 @@ class ServedCloud:
         assert isinstance(world, ServerWorld)
         return world
 
+    @contextlib.contextmanager
+    def _current(self) -> Iterator[ServerWorld]:
+        """The served world, locked; a call that waited while a reset replaced the world gets the new one."""
+        while True:
+            world = self.world
+            with world.lock:
+                if world is self.cloud.world:
+                    yield world
+                    return
+
     def _new_world(self) -> ServerWorld:
         return ServerWorld(self.options, self.clock, self._seed)
 
@@ -78,8 +89,7 @@ class ServedCloud:
 
     def api(self, request: HttpRequest) -> HttpResponse:
         """Answer one API request (never raises: every refusal is a Tencent envelope)."""
-        world = self.world
-        with world.lock:
+        with self._current() as world:
             moment = self.clock.now()
             world.pin(moment)
             try:
@@ -103,8 +113,7 @@ class ServedCloud:
     # -- control operations ---------------------------------------------------------------------------------
 
     def read(self, what: Callable[[ServerWorld], T]) -> T:
-        world = self.world
-        with world.lock:
+        with self._current() as world:
             world.catch_up()
             return what(world)
 
@@ -122,8 +131,7 @@ class ServedCloud:
         keys = set(body)
         if len(keys) != 1 or not keys <= {"tick", "move_to", "freeze"}:
             raise BadControlCall('send one of {"tick": seconds}, {"move_to": "2026-01-05T04:00:00Z"}, {"freeze": true}')
-        world = self.world
-        with world.lock:
+        with self._current() as world:
             world.catch_up()
             if "tick" in body:
                 seconds = body["tick"]
@@ -155,7 +163,7 @@ class ServedCloud:
 
     def reset(self) -> dict[str, Any]:
         """A fresh, empty world on the same options and clock."""
-        with self.world.lock:
+        with self._current():
             self.cloud.world = self._new_world()
             if self.store is not None:
                 self.store.reset(started=repr(self.world.now), clock=json.dumps(self.clock.state()))
@@ -164,8 +172,7 @@ class ServedCloud:
     def control(self, operation: str, body: dict[str, Any]) -> Any:
         """Run a logged control operation (balance, console/destroy, console/recover, faults)."""
         apply = _OPERATIONS[operation]
-        world = self.world
-        with world.lock:
+        with self._current() as world:
             moment = self.clock.now()
             world.pin(moment)
             try:
@@ -297,9 +304,9 @@ class ServedCloud:
     def compact(self) -> None:
         """Write a snapshot now and drop the log it covers (the server does it on a clean stop)."""
         if self.store is not None:
-            with self.world.lock:
-                self.world.catch_up()
-                self.store.write_snapshot(snapshot.dump(self.world), clock=json.dumps(self.clock.state()))
+            with self._current() as world:
+                world.catch_up()
+                self.store.write_snapshot(snapshot.dump(world), clock=json.dumps(self.clock.state()))
 
     def close(self) -> None:
         if self.store is not None:
