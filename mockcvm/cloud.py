@@ -178,6 +178,28 @@ class Cloud:
         """The price table in use (yuan): the defaults, overridden by ``mock_cvm(prices={...})``."""
         return self.world.billing.prices()
 
+    # -- snapshots --------------------------------------------------------------------------------------------
+
+    def snapshot(self) -> bytes:
+        """The whole world as bytes, after catching up with the clock: accounts, balances and the ledger, every
+        resource, timers, what is scheduled, the journal, the position of the id source. :meth:`restore` brings
+        it back, in this cloud or another; the bytes only load in the Python version that wrote them. The
+        server's state file keeps its snapshots in the same format."""
+        from mockcvm import snapshot
+
+        with self.world.lock:
+            return snapshot.dump(self._caught_up())
+
+    def restore(self, data: bytes) -> None:
+        """Replace this cloud's world with the one :meth:`snapshot` saved (its options come with it). The
+        restored world's time is the snapshot's; it catches up when the clock is later, and never goes back.
+        Restoring the same bytes again gives the same world again, so one prepared world can start many tests."""
+        from mockcvm import snapshot
+
+        world = snapshot.load(data)
+        with self.world.lock:
+            self.world = world
+
     # -- CVM: console, seeding, transitions -------------------------------------------------------------------
 
     @property

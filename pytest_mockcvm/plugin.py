@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Optional
 
 import pytest
 
+from pytest_mockcvm.server import cvm_server  # noqa: F401  (registers the fixture)
+
 if TYPE_CHECKING:
     from mockcvm.cloud import Cloud
     from mockcvm.testing_clock import CvmClock

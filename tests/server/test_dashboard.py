@@ -1,0 +1,50 @@
+"""The dashboard in a real headless browser (Debian's chromium): it draws the world from the control API."""
+
+from __future__ import annotations
+
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mockcvm.server import ThreadedServer
+from tests.server.conftest import RUN, call, require_binary, sdk_client
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def test_the_dashboard_shows_the_world_in_a_browser(tmp_path: Path) -> None:
+    chromium = require_binary("chromium")
+    with ThreadedServer(port=0, frozen=True, start="2026-01-05T04:00:00Z", seed=21) as server:
+        client = sdk_client(server)
+        ids = call(client, "RunInstances", dict(RUN, InstanceCount=2, InstanceName="web")).InstanceIdSet
+        server.tick(5)
+        call(client, "TerminateInstances", {"InstanceIds": ids[:1]})
+        [address] = call(sdk_client(server, "vpc"), "AllocateAddresses", {"AddressCount": 1}).AddressSet
+        with pytest.raises(Exception):  # noqa: B017 - any refusal: the dashboard shows its code
+            call(client, "StartInstances", {"InstanceIds": ["ins-00000000"]})
+        done = subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={tmp_path}", "--virtual-time-budget=3000", "--dump-dom",
+             f"{server.url}/_mockcvm/"],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert "2026-01-05T04:00:05Z" in dom  # the world's time
+    assert ids[0] in dom and ids[1] in dom and "web1" in dom
+    assert "TERMINATING → RELEASED" in dom and "POSTPAID_BY_HOUR" in dom
+    assert "<td>1000000</td>" in dom  # the balance (nothing settled yet: the clock is frozen)
+    assert address in dom and "0.20" in dom  # the idle EIP and its cost per hour
+    assert "InvalidInstanceId.NotFound" in dom  # the latest calls with their codes
+    assert f"settle {ids[0]} TerminateInstances" in dom  # upcoming
+    assert "+1 h" in dom and "+7 d" in dom
+    assert "cannot reach the server" not in dom
+
+
+def test_the_dashboard_is_served_by_the_package_without_a_cdn(server: ThreadedServer) -> None:
+    for name in ("", "dashboard.js", "dashboard.css"):
+        with urllib.request.urlopen(f"{server.url}/_mockcvm/{name}") as answer:
+            text = answer.read().decode()
+        assert answer.status == 200 and "http://" not in text and "https://" not in text
