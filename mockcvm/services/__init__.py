@@ -9,5 +9,6 @@ from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F40
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
 from mockcvm.services.vpc import actions as vpc_actions
+from mockcvm.services.vpc import network_actions as vpc_network_actions  # noqa: F401
 
 __all__ = ["billing_actions", "cbs_actions", "cvm_actions", "sts_actions", "tag_actions", "vpc_actions"]
