@@ -95,6 +95,8 @@ def test_every_documented_filter(cloud: Cloud) -> None:
     vpc_id = sdk.call(vpc, "CreateVpc", VpcName="other", CidrBlock="10.8.0.0/16").Vpc.VpcId
     subnet_id = sdk.call(vpc, "CreateSubnet", VpcId=vpc_id, SubnetName="other", CidrBlock="10.8.1.0/24",
                          Zone="ap-guangzhou-3").Subnet.SubnetId
+    group_id = sdk.call(vpc, "CreateSecurityGroup", GroupName="special",
+                        GroupDescription="").SecurityGroup.SecurityGroupId
     old = cloud.seed_instances(2, zone="ap-guangzhou-4", state="STOPPED", tags={"env": "prod"},
                                created_time=datetime(2025, 1, 1, tzinfo=timezone.utc), name="old")
     [web] = launch(cvm, InstanceName="web-frontend", InternetAccessible={
@@ -103,7 +105,7 @@ def test_every_documented_filter(cloud: Cloud) -> None:
     [prepaid] = launch(cvm, InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1},
                        Placement={"Zone": "ap-guangzhou-3", "ProjectId": 7},
                        VirtualPrivateCloud={"VpcId": vpc_id, "SubnetId": subnet_id},
-                       SecurityGroupIds=["sg-special0"])
+                       SecurityGroupIds=[group_id])
     settled(cvm, [web, prepaid])
     shown = {i.InstanceId: i for i in describe(cvm, [web, prepaid, *old])}
     everything = set(shown)
@@ -113,7 +115,7 @@ def test_every_documented_filter(cloud: Cloud) -> None:
     assert _filtered(cvm, "subnet-id", subnet_id) == [prepaid]
     assert _filtered(cvm, "instance-id", web, prepaid) == [web, prepaid]
     assert _filtered(cvm, "uuid", shown[web].Uuid) == [web]
-    assert _filtered(cvm, "security-group-id", "sg-special0") == [prepaid]
+    assert _filtered(cvm, "security-group-id", group_id) == [prepaid]
     assert _filtered(cvm, "instance-name", "frontend") == [web]
     assert _filtered(cvm, "instance-charge-type", "PREPAID") == [prepaid]
     assert set(_filtered(cvm, "instance-state", "STOPPED")) == set(old)

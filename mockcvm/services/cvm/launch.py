@@ -139,7 +139,7 @@ def _launch(
     instance_id = world.ids.short("ins")
     while backend.get(uin, region, instance_id) is not None:  # pragma: no cover - 36**8 ids
         instance_id = world.ids.short("ins")
-    subnet, private_ip = world.vpc.network.place(placement, instance_id, n)
+    subnet, private_ip, security_groups = world.vpc.network.place(placement, instance_id, n)
     internet = params.get("InternetAccessible") or {}
     bandwidth = int(internet.get("InternetMaxBandwidthOut", 0))
     public = internet.get("PublicIpAssigned", bandwidth > 0)
@@ -160,7 +160,7 @@ def _launch(
         internet_max_bandwidth_out=bandwidth,
         internet_charge_type=internet.get("InternetChargeType", "TRAFFIC_POSTPAID_BY_HOUR") if public else None,
         vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
-        security_group_ids=list(params.get("SecurityGroupIds") or []),
+        security_group_ids=security_groups,
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
         host_name=params.get("HostName", ""),
     )

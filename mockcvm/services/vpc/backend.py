@@ -18,6 +18,7 @@ from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, No
 from mockcvm.services.tag.validation import check_tags
 from mockcvm.services.vpc.models import ADDRESS, BIND, UNBIND, Address
 from mockcvm.services.vpc.network_backend import NetworkBackend
+from mockcvm.services.vpc.security_group_backend import SecurityGroupBackend
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -43,6 +44,8 @@ class VpcBackend:
         self.addresses: Store[Address] = Store(ADDRESS)
         #: VPCs, subnets, the default network and private IPs.
         self.network = NetworkBackend(world)
+        #: security groups and their rules.
+        self.security_groups = SecurityGroupBackend(world)
         #: instance id -> its ordinary public IP as a WanIP address (made when first listed).
         self._wan: dict[str, Address] = {}
         self._ip_counter = itertools.count(1)

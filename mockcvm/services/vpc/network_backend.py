@@ -38,6 +38,7 @@ DEFAULT_SUBNET_NAME = "Default-Subnet"
 MAX_VPCS = 20
 MAX_SUBNETS = 100
 MAX_NAME = 60
+MAX_GROUPS_PER_INSTANCE = 5
 DEFAULT = "DEFAULT"
 
 
@@ -51,6 +52,8 @@ class Placement:
     zone: str
     subnet: Optional[Subnet]
     addresses: list[int]
+    #: the security groups asked for; None: the default group (made when the first instance is placed).
+    groups: Optional[list[str]] = None
 
 
 class NetworkBackend:
@@ -280,7 +283,15 @@ class NetworkBackend:
             name = subnet.subnet_id if subnet is not None else "the default subnet"
             raise ApiError(f"{name} has {available} free private IPs; {count} instance(s) need one each.",
                            code="FailedOperation.NoAvailableIpAddressCountInSubnet")
-        return Placement(uin, region, zone, subnet, addresses)
+        groups = None
+        if params.get("SecurityGroupIds"):
+            groups = self.world.vpc.security_groups.check_ids(
+                uin, region, params["SecurityGroupIds"], "InvalidSgId.Malformed", "InvalidSecurityGroupId.NotFound"
+            )
+            if len(groups) > MAX_GROUPS_PER_INSTANCE:
+                raise ApiError(f"{len(groups)} security groups were given; an instance is in at most "
+                               f"{MAX_GROUPS_PER_INSTANCE}.", code="LimitExceeded.AssociateUSGLimitExceeded")
+        return Placement(uin, region, zone, subnet, addresses, groups)
 
     def _check_addresses(self, subnet: Optional[Subnet], wanted: list[str], count: int, uin: str, region: str,
                          zone: str) -> list[int]:
@@ -309,14 +320,18 @@ class NetworkBackend:
             numbers.append(number)
         return numbers
 
-    def place(self, placement: Placement, owner: str, n: int) -> tuple[Subnet, str]:
-        """The subnet and private IP of the ``n``-th instance of a planned launch (made default subnet)."""
+    def place(self, placement: Placement, owner: str, n: int) -> tuple[Subnet, str, list[str]]:
+        """The subnet, private IP and security groups of the ``n``-th instance of a planned launch (the default
+        subnet and group are made when first needed; a deleted default group leaves the instance in none)."""
         subnet = placement.subnet
         if subnet is None:
             subnet = placement.subnet = self.default_subnet(placement.uin, placement.region, placement.zone)
             assert subnet is not None
+        if placement.groups is None:
+            group = self.world.vpc.security_groups.ensure_default(placement.uin, placement.region)
+            placement.groups = [] if group is None else [group.group_id]
         address = placement.addresses[n] if placement.addresses else None
-        return subnet, subnet.take(owner, address)
+        return subnet, subnet.take(owner, address), list(placement.groups)
 
     def release_address(self, uin: str, region: str, subnet_id: str, address: str) -> None:
         """Give ``address`` back to its subnet (an interface that held it is gone)."""
