@@ -5,9 +5,12 @@ from mockcvm.services.billing import actions as billing_actions
 from mockcvm.services.cbs import actions as cbs_actions
 from mockcvm.services.cvm import actions as cvm_actions
 from mockcvm.services.cvm import charge_actions as cvm_charge_actions  # noqa: F401
+from mockcvm.services.cvm import network_actions as cvm_network_actions  # noqa: F401
 from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F401
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
 from mockcvm.services.vpc import actions as vpc_actions
+from mockcvm.services.vpc import network_actions as vpc_network_actions  # noqa: F401
+from mockcvm.services.vpc import security_group_actions as vpc_security_group_actions  # noqa: F401
 
 __all__ = ["billing_actions", "cbs_actions", "cvm_actions", "sts_actions", "tag_actions", "vpc_actions"]

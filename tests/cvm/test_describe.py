@@ -91,7 +91,12 @@ def _filtered(cvm: Any, name: str, *values: str) -> list[str]:
 
 
 def test_every_documented_filter(cloud: Cloud) -> None:
-    cvm = sdk.client("cvm")
+    cvm, vpc = sdk.client("cvm"), sdk.client("vpc")
+    vpc_id = sdk.call(vpc, "CreateVpc", VpcName="other", CidrBlock="10.8.0.0/16").Vpc.VpcId
+    subnet_id = sdk.call(vpc, "CreateSubnet", VpcId=vpc_id, SubnetName="other", CidrBlock="10.8.1.0/24",
+                         Zone="ap-guangzhou-3").Subnet.SubnetId
+    group_id = sdk.call(vpc, "CreateSecurityGroup", GroupName="special",
+                        GroupDescription="").SecurityGroup.SecurityGroupId
     old = cloud.seed_instances(2, zone="ap-guangzhou-4", state="STOPPED", tags={"env": "prod"},
                                created_time=datetime(2025, 1, 1, tzinfo=timezone.utc), name="old")
     [web] = launch(cvm, InstanceName="web-frontend", InternetAccessible={
@@ -99,18 +104,18 @@ def test_every_documented_filter(cloud: Cloud) -> None:
         {"ResourceType": "instance", "Tags": [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "a"}]}])
     [prepaid] = launch(cvm, InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1},
                        Placement={"Zone": "ap-guangzhou-3", "ProjectId": 7},
-                       VirtualPrivateCloud={"VpcId": "vpc-other000", "SubnetId": "subnet-other000"},
-                       SecurityGroupIds=["sg-special0"])
+                       VirtualPrivateCloud={"VpcId": vpc_id, "SubnetId": subnet_id},
+                       SecurityGroupIds=[group_id])
     settled(cvm, [web, prepaid])
     shown = {i.InstanceId: i for i in describe(cvm, [web, prepaid, *old])}
     everything = set(shown)
     assert set(_filtered(cvm, "zone", "ap-guangzhou-4")) == set(old)
     assert _filtered(cvm, "project-id", "7") == [prepaid]
-    assert _filtered(cvm, "vpc-id", "vpc-other000") == [prepaid]
-    assert _filtered(cvm, "subnet-id", "subnet-other000") == [prepaid]
+    assert _filtered(cvm, "vpc-id", vpc_id) == [prepaid]
+    assert _filtered(cvm, "subnet-id", subnet_id) == [prepaid]
     assert _filtered(cvm, "instance-id", web, prepaid) == [web, prepaid]
     assert _filtered(cvm, "uuid", shown[web].Uuid) == [web]
-    assert _filtered(cvm, "security-group-id", "sg-special0") == [prepaid]
+    assert _filtered(cvm, "security-group-id", group_id) == [prepaid]
     assert _filtered(cvm, "instance-name", "frontend") == [web]
     assert _filtered(cvm, "instance-charge-type", "PREPAID") == [prepaid]
     assert set(_filtered(cvm, "instance-state", "STOPPED")) == set(old)

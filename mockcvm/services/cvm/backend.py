@@ -37,8 +37,6 @@ class CvmBackend:
         self.client_tokens: dict[tuple[str, str, str], list[str]] = {}
         self._bin_events: dict[Instance, Event] = {}
         self._expiry_events: dict[Instance, Event] = {}
-        self._networks: dict[tuple[str, str], tuple[str, str, str]] = {}
-        self._private_ips: dict[tuple[str, str], int] = {}
         self.lifecycle = LIFECYCLE
         #: instance_id -> the JSON of the members that never change after launch (a bounded LRU; describe.py).
         self.static_json: OrderedDict[str, str] = OrderedDict()
@@ -211,21 +209,7 @@ class CvmBackend:
         self.schedule_bin_release(instance, clock.next_beijing_midnight_after(instance.expired_time, 8))
         self.world.billing.instance_changed(instance)
 
-    # -- networking defaults ----------------------------------------------------------------------------------
-
-    def default_network(self, uin: str, region: str) -> tuple[str, str, str]:
-        """The (vpc, subnet, security group) ids instances of (uin, region) get when RunInstances names none."""
-        key = (uin, region)
-        if key not in self._networks:
-            ids = self.world.ids
-            self._networks[key] = (ids.short("vpc"), ids.short("subnet"), ids.short("sg"))
-        return self._networks[key]
-
-    def next_private_ip(self, uin: str, region: str) -> str:
-        number = self._private_ips.get((uin, region), 0) + 1
-        self._private_ips[(uin, region)] = number
-        number += 2  # 10.0.0.0 and .1 are the network and the gateway
-        return f"10.{(number >> 16) & 255}.{(number >> 8) & 255}.{number & 255}"
+    # -- public IPs -------------------------------------------------------------------------------------------
 
     def new_public_ip(self) -> str:
         bits = int(self.world.ids.random() * (1 << 24))

@@ -15,6 +15,7 @@ from mockcvm.services.cvm.models import Instance
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
+    from mockcvm.services.vpc.network_backend import Placement
 
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
 INSTANCE_TYPE = re.compile(r"([A-Z][A-Z0-9]*)\.([0-9]*)(SMALL|MEDIUM|LARGE|XLARGE)([0-9]+)\Z")
@@ -39,6 +40,7 @@ def run_instances(
     plan = _plan(params, region)
     charge_type: str = plan["charge_type"]
     count: int = plan["count"]
+    placement = world.vpc.network.plan_placement(uin, region, plan["zone"], params, count)
     total = Decimal(0)
     if charge_type == models.PREPAID:
         total = world.billing.price("instance_month") * plan["period"] * count
@@ -58,7 +60,7 @@ def run_instances(
         world.timers.check_run_timer(params["ActionTimer"], charge_type)
     if params.get("DryRun"):
         raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
-    ids = [_launch(backend, uin, region, params, plan, n, request_id) for n in range(count)]
+    ids = [_launch(backend, uin, region, params, plan, placement, n, request_id) for n in range(count)]
     if token is not None:
         backend.client_tokens[(uin, region, token)] = ids
     return ids
@@ -130,15 +132,14 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
 
 
 def _launch(
-    backend: CvmBackend, uin: str, region: str, params: dict[str, Any], plan: dict[str, Any], n: int,
-    request_id: str,
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any], plan: dict[str, Any],
+    placement: Placement, n: int, request_id: str,
 ) -> str:
     world = backend.world
     instance_id = world.ids.short("ins")
     while backend.get(uin, region, instance_id) is not None:  # pragma: no cover - 36**8 ids
         instance_id = world.ids.short("ins")
-    vpc_id, subnet_id, security_group = backend.default_network(uin, region)
-    vpc = params.get("VirtualPrivateCloud") or {}
+    subnet, private_ip, security_groups = world.vpc.network.place(placement, instance_id, n)
     internet = params.get("InternetAccessible") or {}
     bandwidth = int(internet.get("InternetMaxBandwidthOut", 0))
     public = internet.get("PublicIpAssigned", bandwidth > 0)
@@ -154,12 +155,12 @@ def _launch(
         cpu=plan["cpu"], memory=plan["memory"], state=models.PENDING,
         disable_api_termination=bool(params.get("DisableApiTermination", False)),
         tags=dict(plan["tags"]), system_disk=system_disk, data_disks=data_disks,
-        private_ip=backend.next_private_ip(uin, region),
+        private_ip=private_ip,
         public_ip=backend.new_public_ip() if public else None,
         internet_max_bandwidth_out=bandwidth,
         internet_charge_type=internet.get("InternetChargeType", "TRAFFIC_POSTPAID_BY_HOUR") if public else None,
-        vpc_id=vpc.get("VpcId", vpc_id), subnet_id=vpc.get("SubnetId", subnet_id),
-        security_group_ids=list(params.get("SecurityGroupIds") or [security_group]),
+        vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
+        security_group_ids=security_groups,
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
         host_name=params.get("HostName", ""),
     )

@@ -58,7 +58,13 @@ def seed_instances(
     created = _epoch(created_time, world.now)
     cpu = CPU_BY_SIZE[shape.group(3)] * int(shape.group(2) or 1)
     memory = int(shape.group(4))
-    vpc_id, subnet_id, security_group = backend.default_network(uin, region)
+    network = world.vpc.network
+    subnet = network.default_subnet(uin, region, zone)
+    if subnet is None or subnet.available < count:
+        free = 0 if subnet is None else subnet.available
+        raise MockcvmError(f"the default subnet of {zone} has {free} free private IPs; {count} were asked for")
+    default_group = world.vpc.security_groups.ensure_default(uin, region)
+    groups = [] if default_group is None else [default_group.group_id]
     request_id = world.ids.uuid4()
     prepaid = charge_type == models.PREPAID
     expired = add_months(created, period) if prepaid else None
@@ -73,8 +79,8 @@ def seed_instances(
             disable_api_termination=disable_api_termination, expired_time=expired,
             renew_flag=renew_flag if prepaid else None, tags=dict(tags) if tags else {},
             system_disk={"DiskType": "CLOUD_PREMIUM", "DiskSize": 50},
-            private_ip=backend.next_private_ip(uin, region), vpc_id=vpc_id, subnet_id=subnet_id,
-            security_group_ids=[security_group], latest_operation="RunInstances",
+            private_ip=subnet.take(instance_id), vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
+            security_group_ids=list(groups), latest_operation="RunInstances",
             latest_operation_state=models.SUCCESS, latest_operation_request_id=request_id,
         )
         backend.add(instance)

@@ -1,8 +1,8 @@
 """Six-part resource names (资源六段式): ``qcs::<service>:<region>:<account>:<prefix>/<id>``.
 
 The account part is ``uin/<uin>`` or empty (``qcs::cvm:ap-guangzhou::instance/ins-12345678``). mockcvm keeps
-tags of the CVM family only: ``instance/ins-…``, ``eip/eip-…`` and ``volume/disk-…`` under the ``cvm``
-service.
+tags of ``instance/ins-…``, ``eip/eip-…`` and ``volume/disk-…`` under the ``cvm`` service and of
+``vpc/vpc-…``, ``subnet/subnet-…``, ``securitygroup/sg-…`` and ``eni/eni-…`` under the ``vpc`` service.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from mockcvm.errors import ApiError
 from mockcvm.regions import REGIONS
 
 #: resource prefix -> the id prefix its ids carry
-PREFIXES = {"instance": "ins-", "eip": "eip-", "volume": "disk-"}
+PREFIXES = {"instance": "ins-", "eip": "eip-", "volume": "disk-", "vpc": "vpc-", "subnet": "subnet-",
+            "securitygroup": "sg-", "eni": "eni-"}
+#: resource prefix -> the service its six-part name carries (cvm unless listed)
+SERVICES = {"vpc": "vpc", "subnet": "vpc", "securitygroup": "vpc", "eni": "vpc"}
 
 
 class ResourceName(NamedTuple):
@@ -28,7 +31,7 @@ class ResourceName(NamedTuple):
 
 
 def format_name(region: str, uin: str, prefix: str, resource_id: str) -> str:
-    return f"qcs::cvm:{region}:uin/{uin}:{prefix}/{resource_id}"
+    return f"qcs::{SERVICES.get(prefix, 'cvm')}:{region}:uin/{uin}:{prefix}/{resource_id}"
 
 
 def parse_name(text: str, caller_uin: str) -> ResourceName:
@@ -41,11 +44,10 @@ def parse_name(text: str, caller_uin: str) -> ResourceName:
             code="InvalidParameterValue.ResourceDescriptionError",
         )
     _, _, service, region, account, tail = parts
-    if service != "cvm":
+    if service not in ("cvm", "vpc"):
         raise ApiError(
             f"The service {service!r} in {text!r} is not one mockcvm keeps tags for; it keeps cvm "
-            "instance, eip "
-            "and volume tags.",
+            "instance, eip and volume tags and vpc vpc, subnet, securitygroup and eni tags.",
             code="InvalidParameterValue.ServiceTypeInvalid",
         )
     if region not in REGIONS:
@@ -61,9 +63,10 @@ def parse_name(text: str, caller_uin: str) -> ResourceName:
             )
         uin = account[4:]
     prefix, _, resource_id = tail.partition("/")
-    if prefix not in PREFIXES:
+    if prefix not in PREFIXES or SERVICES.get(prefix, "cvm") != service:
+        known = ", ".join(p for p in PREFIXES if SERVICES.get(p, "cvm") == service)
         raise ApiError(
-            f"The resource prefix {prefix!r} in {text!r} is not one of {', '.join(PREFIXES)}.",
+            f"The resource prefix {prefix!r} in {text!r} is not one of the {service} prefixes ({known}).",
             code="InvalidParameterValue.ResourcePrefixInvalid",
         )
     if not resource_id.startswith(PREFIXES[prefix]):

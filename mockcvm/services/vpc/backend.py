@@ -17,6 +17,8 @@ from mockcvm.engine.resources import Store
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
 from mockcvm.services.tag.validation import check_tags
 from mockcvm.services.vpc.models import ADDRESS, BIND, UNBIND, Address
+from mockcvm.services.vpc.network_backend import NetworkBackend
+from mockcvm.services.vpc.security_group_backend import SecurityGroupBackend
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -40,6 +42,10 @@ class VpcBackend:
     def __init__(self, world: World) -> None:
         self.world = world
         self.addresses: Store[Address] = Store(ADDRESS)
+        #: VPCs, subnets, the default network and private IPs.
+        self.network = NetworkBackend(world)
+        #: security groups and their rules.
+        self.security_groups = SecurityGroupBackend(world)
         #: instance id -> its ordinary public IP as a WanIP address (made when first listed).
         self._wan: dict[str, Address] = {}
         self._ip_counter = itertools.count(1)
@@ -55,6 +61,7 @@ class VpcBackend:
         """Unbind the instance's elastic IPs and keep them, idle and charged; with ``release_address``
         release the first EIP of the primary NIC instead (SPEC §7)."""
         self._wan.pop(instance.instance_id, None)  # the ordinary public IP goes with the instance
+        self.network.release_address(instance.uin, instance.region, instance.subnet_id, instance.private_ip)
         bound = self._bound_to(instance)
         for position, address in enumerate(bound):
             if release_address and position == 0:
