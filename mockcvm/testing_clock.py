@@ -18,13 +18,27 @@ refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. 
 freeze of its own *after* the clock started (``@freeze_time`` on the test, ``with freeze_time(...)`` inside
 it), that freeze hides the clock's: ``tick``/``move_to`` then raise :class:`MockcvmError` saying so, rather
 than moving a clock nobody reads.
+
+Sleeping: by default (``sleep="real"``) ``time.sleep`` and ``asyncio.sleep`` wait in real time, as always.
+With ``sleep="advance"`` they move the clock instead and return at once: ``time.sleep(30)`` is ``tick(30)``,
+so a retry with backoff, an SDK waiter or a ``while time.time() < deadline`` poll finishes immediately with the
+fake having lived through every second of it. ``asyncio.sleep`` sleepers of one event loop wake in the order of
+their deadlines: when the loop has nothing else to run, the clock moves to the earliest deadline and wakes that
+sleeper, so two tasks sleeping 5 s and 1 s wake at +1 s and +5 s, not +6 s. Only calls made through the modules
+(``time.sleep(...)``, ``asyncio.sleep(...)``) are seen; a ``from time import sleep`` done before the clock
+started keeps the real function. The patch is global while the clock runs: every thread's ``time.sleep`` moves
+the clock.
 """
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
 import sys
+import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from mockcvm import clock
 from mockcvm.errors import MockcvmError
@@ -32,6 +46,10 @@ from mockcvm.errors import MockcvmError
 Moment = Union[datetime, str, float, int]
 
 BACKENDS = ("freezegun", "time-machine")
+
+#: How ``time.sleep`` and ``asyncio.sleep`` behave while a clock runs: wait for real, or move the clock.
+SleepMode = Literal["real", "advance"]
+SLEEP_MODES = ("real", "advance")
 
 
 def parse_moment(moment: Moment, what: str = "moment") -> datetime:
@@ -88,19 +106,31 @@ class CvmClock:
         self._owner = owner  # what to stop in stop(): our own freeze_time / travel, or None if adopted
         self._time_machine_depth = len(_time_machine_stack())
         self.stopped = False
+        self._sleep_patch: Optional[_SleepPatch] = None
 
     # -- making one ------------------------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None) -> CvmClock:
+    def start(
+        cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None, sleep: SleepMode = "real"
+    ) -> CvmClock:
         """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already
         active.
 
         ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
-        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only).
+        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only). ``sleep="advance"``
+        makes ``time.sleep`` and ``asyncio.sleep`` move this clock instead of waiting, until ``stop()``.
         """
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
+        if sleep not in SLEEP_MODES:
+            raise MockcvmError(f"sleep={sleep!r}: use one of {', '.join(map(repr, SLEEP_MODES))}")
+        made = cls._start(start, prefer)
+        made.sleep = sleep
+        return made
+
+    @classmethod
+    def _start(cls, start: Optional[Moment], prefer: Optional[str]) -> CvmClock:
         moment = parse_moment(start, "start") if start is not None else None
         if prefer is None and not _installed("freezegun"):
             if not _installed("time_machine"):
@@ -153,9 +183,29 @@ class CvmClock:
         """
         if self.stopped:
             return
+        self.sleep = "real"
         self.stopped = True
         if self._owner is not None:
             self._owner.stop()
+
+    @property
+    def sleep(self) -> SleepMode:
+        """``"real"``: ``time.sleep``/``asyncio.sleep`` wait as usual; ``"advance"``: they move this clock.
+        Can be changed while the clock runs; ``stop()`` restores the real functions."""
+        return "advance" if self._sleep_patch is not None else "real"
+
+    @sleep.setter
+    def sleep(self, mode: SleepMode) -> None:
+        if mode not in SLEEP_MODES:
+            raise MockcvmError(f"sleep={mode!r}: use one of {', '.join(map(repr, SLEEP_MODES))}")
+        if mode == "advance" and self._sleep_patch is None:
+            if self.stopped:
+                raise MockcvmError("cvm_clock.sleep: this clock was stopped")
+            self._sleep_patch = _SleepPatch(self)
+            self._sleep_patch.install()
+        elif mode == "real" and self._sleep_patch is not None:
+            self._sleep_patch.uninstall()
+            self._sleep_patch = None
 
     # -- reading and moving ----------------------------------------------------------------------------------
 
@@ -236,6 +286,85 @@ class CvmClock:
                 "freezegun hides it. Start the travel in a fixture that runs before cvm_clock, or request "
                 "time-machine's time_machine fixture in the test: cvm_clock then works through time-machine."
             )
+
+
+class _SleepPatch:
+    """``time.sleep`` and ``asyncio.sleep`` replaced by functions that move ``clock`` (``sleep="advance"``)."""
+
+    #: Times the waker lets other ready callbacks run before it moves the clock anyway (a task that spins on
+    #: ``asyncio.sleep(0)`` must not hold time still for ever).
+    PATIENCE = 100
+
+    def __init__(self, clock: CvmClock) -> None:
+        self.clock = clock
+        self.real_time_sleep = time.sleep
+        self.real_asyncio_sleep = asyncio.sleep
+        self._order = itertools.count()
+        self._sleepers: dict[int, list[tuple[float, int, asyncio.Future[None]]]] = {}
+        self._waking: set[int] = set()
+
+    def install(self) -> None:
+        time.sleep = self.time_sleep  # type: ignore[assignment]
+        asyncio.sleep = self.asyncio_sleep
+
+    def uninstall(self) -> None:
+        if time.sleep == self.time_sleep:
+            time.sleep = self.real_time_sleep
+        if asyncio.sleep == self.asyncio_sleep:
+            asyncio.sleep = self.real_asyncio_sleep
+
+    def time_sleep(self, seconds: float) -> None:
+        """``time.sleep`` under ``sleep="advance"``: move the clock by ``seconds`` and return at once."""
+        __tracebackhide__ = True
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise TypeError(f"'{type(seconds).__name__}' object cannot be interpreted as an integer or float")
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if seconds:
+            self.clock.tick(seconds)
+
+    async def asyncio_sleep(self, delay: float, result: Any = None) -> Any:
+        """``asyncio.sleep`` under ``sleep="advance"``: wake when the loop is idle and this is the earliest
+        deadline, with the clock moved to it."""
+        if delay <= 0:
+            return await self.real_asyncio_sleep(0, result)
+        loop = asyncio.get_running_loop()
+        wake: asyncio.Future[None] = loop.create_future()
+        deadline = time.time() + delay
+        heapq.heappush(self._sleepers.setdefault(id(loop), []), (deadline, next(self._order), wake))
+        self._schedule_waker(loop, 0)
+        await wake  # a cancelled sleeper's future is skipped by the waker
+        return result
+
+    def _schedule_waker(self, loop: asyncio.AbstractEventLoop, deferred: int) -> None:
+        if id(loop) not in self._waking:
+            self._waking.add(id(loop))
+            loop.call_soon(self._wake_next, loop, deferred)
+
+    def _wake_next(self, loop: asyncio.AbstractEventLoop, deferred: int) -> None:
+        self._waking.discard(id(loop))
+        sleepers = self._sleepers.get(id(loop), [])
+        while sleepers and sleepers[0][2].done():
+            heapq.heappop(sleepers)
+        if not sleepers:
+            self._sleepers.pop(id(loop), None)
+            return
+        ready = getattr(loop, "_ready", None)
+        busy = len(ready) > 0 if ready is not None else deferred < 3
+        if busy and deferred < self.PATIENCE:  # let everything runnable run first: it may sleep sooner
+            self._schedule_waker(loop, deferred + 1)
+            return
+        deadline, _, wake = heapq.heappop(sleepers)
+        now = time.time()
+        try:
+            if deadline > now:
+                self.clock.tick(deadline - now)
+        except Exception as exc:  # noqa: BLE001 - the sleeper raises it (a hidden or stopped clock)
+            wake.set_exception(exc)
+        else:
+            wake.set_result(None)
+        if sleepers:
+            self._schedule_waker(loop, 0)
 
 
 def _installed(module: str) -> bool:
