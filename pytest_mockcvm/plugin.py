@@ -58,6 +58,9 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
 
 _INI_CACHE = pytest.StashKey[dict[str, tuple[Any, str]]]()
 _CALL_FAILED = pytest.StashKey[bool]()
+_IN_FRONT = pytest.StashKey[list[Any]]()
+#: World fixtures that outlive a test, so a later world may sit in front of them.
+_SHARED_WORLDS = ("cvm_module", "cvm_session")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -272,11 +275,41 @@ globals().update(clients.service_fixtures())  # cvm_client, cvm_async_client, vp
 # -- failure reports -----------------------------------------------------------------------------------------
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
     used = [name for name in WORLD_FIXTURES if name in getattr(item, "fixturenames", ())]
     if len(used) > 1:
         pytest.fail(clients.two_worlds_message(used), pytrace=False)
+    outcome = yield
+    if outcome.excinfo is None and used and used[0] in _SHARED_WORLDS:
+        item.stash[_IN_FRONT] = _bring_to_front(getattr(item, "funcargs", {}).get(used[0]))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    in_front: list[Any] = item.stash.get(_IN_FRONT, [])
+    for transport in reversed(in_front):
+        transport.stop()
+    item.stash[_IN_FRONT] = []
+    yield
+
+
+def _bring_to_front(world: Any) -> list[Any]:
+    """Make a shared world answer this test's requests: a world started later (a session world first used in the
+    middle of a module) would otherwise answer them. Undone, innermost first, before the test's teardown."""
+    from mockcvm.cloud import Cloud
+
+    cloud = clients.cloud_of(world)
+    if not isinstance(cloud, Cloud) or world is not cloud:  # a server world is reached over the network
+        return []
+    from mockcvm.transports.httpx_transport import HttpxTransport
+    from mockcvm.transports.requests_transport import RequestsTransport
+
+    started = []
+    for transport in (RequestsTransport(cloud), HttpxTransport(cloud)):
+        transport.start()
+        started.append(transport)
+    return started
 
 
 @pytest.hookimpl(hookwrapper=True)
