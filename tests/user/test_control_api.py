@@ -21,7 +21,7 @@ from tencentcloud.cvm.v20170312 import cvm_client, models
 
 from mockcvm import Cloud, mock_cvm
 from mockcvm.errors import UnknownActionName
-from mockcvm.options import OPTION_NAMES, Money, MockCvmOptions
+from mockcvm.options import OPTION_NAMES, MockCvmOptions, Money
 from mockcvm.testing_clock import CvmClock
 
 CRED = credential.Credential("AKIDuser", "user-secret")
