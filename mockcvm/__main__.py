@@ -1,4 +1,4 @@
-"""``mockcvm demo`` (also ``python -m mockcvm demo``): the real SDK against the fake, printed step by step."""
+"""mockcvm demo (also python -m mockcvm demo): the real SDK against the fake, printed step by step."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Optional
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    from mockcvm import __version__
+
     parser = argparse.ArgumentParser(prog="mockcvm", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mockcvm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run a scripted session of tencentcloud-sdk-python against the fake")
     args = parser.parse_args(argv)
