@@ -228,7 +228,7 @@ def scene_prepaid_recycle_bin(p: Printer, stage: Stage) -> None:
 
 def scene_console_release_after_2h(p: Printer, stage: Stage) -> None:
     p.title("Console destroy, 'release after 2 h' (postpaid): SHUTDOWN for 2 h, then gone")
-    p.code(LAUNCH + 'cloud.console.destroy("ap-guangzhou", [instance_id], release="after_2h")  # what the console does\n')
+    p.code(LAUNCH + 'cloud.console.destroy("ap-guangzhou", [instance_id], release="after_2h")\n')
     instance_id = _launch()
     watch = _Watch(p, stage, [instance_id])
     watch.tick(60)
