@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-if sys.version_info < (3, 11):  # pragma: no cover - tomllib is 3.11+
-    pytest.skip("reading pyproject.toml needs tomllib (Python 3.11+)", allow_module_level=True)
-
-import tomllib
 
 
 @pytest.fixture(scope="module")
 def project() -> dict[str, object]:
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs tomllib (Python 3.11+)")
     return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]  # type: ignore[no-any-return]
 
 

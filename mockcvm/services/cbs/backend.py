@@ -3,7 +3,7 @@
 Disks are kept per (account, region) in an :class:`OrderedIndex` (DescribeDisks pages without touching the
 rest) and indexed by the instance they are attached to, so that the release of an instance touches only its
 own disks. A postpaid disk is charged ``price("disk_gb_hour") * DiskSize`` per hour from creation until it is
-deleted, attached or not, and also while its instance sits in the recycle bin (SPEC §5).
+deleted, attached or not, and also while its instance sits in the recycle bin.
 
 Local disks (``LOCAL_*`` types) are part of their host: they get an ``ldisk-`` id in the instance's
 description but no CBS record, and go with the instance.
@@ -106,7 +106,7 @@ class CbsBackend:
         self.add(disk)
 
     def instance_released(self, instance: Instance, release_prepaid_data_disks: bool) -> None:
-        """Apply SPEC §7 to the instance's disks: the system disk and non-elastic disks are deleted; elastic
+        """Apply the release rules to the instance's disks: the system disk and non-elastic disks are deleted; elastic
         postpaid disks are deleted with ``DeleteWithInstance``, elastic prepaid disks with
         ``release_prepaid_data_disks``; every other elastic disk is detached and kept (UNATTACHED)."""
         for disk in self._by_instance.pop(instance.instance_id, []):

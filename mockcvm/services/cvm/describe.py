@@ -1,6 +1,6 @@
 """DescribeInstances and DescribeInstancesStatus: ids or filters, paging, and the Instance shape of the API.
 
-Filters are a table from name to a test of one instance (STYLE rule 11); an unknown name is ``InvalidFilter``.
+Filters are a table from name to a test of one instance; an unknown name is ``InvalidFilter``.
 A page of the unfiltered listing or an id lookup touches only the instances it returns.
 """
 

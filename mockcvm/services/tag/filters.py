@@ -1,4 +1,4 @@
-"""Describe filters as tables (STYLE rule 11): filter name -> how to read the value(s) of a resource.
+"""Describe filters as tables: filter name -> how to read the value(s) of a resource.
 
 A reader returns the resource's value(s) for that filter as strings; a resource matches a filter when one of
 its values is among the filter's ``Values``, and matches ``Filters`` when it matches every filter (AND of

@@ -2,7 +2,7 @@
 
 EIPs are kept per (account, region) in an :class:`OrderedIndex` (DescribeAddresses pages without touching the
 rest) and indexed by the instance they are bound to (release and ``public_ips_of`` never scan). An EIP that is
-not bound to an instance is idle and charged ``price("eip_idle_hour")`` per hour (SPEC §5, §7); binding stops
+not bound to an instance is idle and charged ``price("eip_idle_hour")`` per hour; binding stops
 the charge.
 """
 
@@ -78,7 +78,7 @@ class VpcBackend:
 
     def instance_released(self, instance: Instance, release_address: bool) -> None:
         """Unbind the instance's elastic IPs and keep them, idle and charged; with ``release_address``
-        release the first EIP of the primary NIC instead (SPEC §7)."""
+        release the first EIP of the primary NIC instead."""
         self._wan.pop(instance.instance_id, None)  # the ordinary public IP goes with the instance
         bound = self._by_instance.pop(instance.instance_id, [])
         for position, address in enumerate(bound):
