@@ -3,7 +3,7 @@ move the clock. All scenarios run in one pytest subprocess (one start-up), each 
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
 from tests.user.conftest import Run, run_user_files
 
@@ -181,85 +181,60 @@ def test_the_ini_option(cvm_clock):
 '''
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    work = tmp_path_factory.mktemp("user_plugin")
-    sub = work / "ini"
-    sub.mkdir()
-    (sub / "conftest.py").write_text("", encoding="utf-8")
-    files = {"test_worlds.py": WORLDS, "test_faults.py": FAULTS, "test_sleeps.py": SLEEPS}
-    result = run_user_files(work, files)
-    ini_run = run_user_files(sub, {"test_sleeps_ini.py": SLEEPS_INI}, ini="[pytest]\nmockcvm_sleep = advance\n")
-    result.outcomes.update(ini_run.outcomes)
-    result.output += ini_run.output
-    return result
+def _check(run: Run, expected: dict[str, str], lines: list[str]) -> None:
+    """Every test of the run had its expected outcome, and the output has every line a user must read."""
+    got = {test: run.outcome(test) for test in expected}
+    assert got == expected, run.output
+    missing = [line for line in lines if line not in run.output]
+    assert not missing, f"missing from the output: {missing}\n{run.output}"
 
 
-# -- the clients follow the world in use ---------------------------------------------------------------------
+def test_client_fixtures_follow_the_world_the_test_uses(tmp_path: Path) -> None:
+    run = run_user_files(tmp_path, {"test_worlds.py": WORLDS})
+    passing = [
+        "test_module_world_and_its_client", "test_module_world_and_its_async_client",
+        "test_session_world_and_its_client", "test_a_client_of_every_service",
+        "test_async_clients_of_other_services", "test_the_factory",
+    ]
+    expected = {f"test_worlds::{name}": "passed" for name in passing}
+    expected["test_worlds::test_two_worlds"] = "error"
+    expected["test_worlds::test_the_factory_refuses_an_unknown_service"] = "failure"
+    _check(run, expected, [
+        "this test uses 2 fake clouds (cvm, cvm_module). Each is a separate world and only the one started last "
+        "answers the SDK, so the others would silently see nothing.",
+        "tc_client('cdb'): mockcvm fakes cvm, vpc, cbs, tag, billing, sts",
+    ])
 
 
-@pytest.mark.parametrize(
-    "test",
-    [
-        "test_module_world_and_its_client",
-        "test_module_world_and_its_async_client",
-        "test_session_world_and_its_client",
-        "test_a_client_of_every_service",
-        "test_async_clients_of_other_services",
-        "test_the_factory",
-    ],
-)
-def test_client_fixtures_talk_to_the_world_the_test_uses(run: Run, test: str) -> None:
-    assert run.outcome(f"test_worlds::{test}") == "passed", run.output
-
-
-def test_a_test_asking_for_two_worlds_is_an_error_that_says_so(run: Run) -> None:
-    assert run.outcome("test_worlds::test_two_worlds") == "error"
-    assert "this test uses 2 fake clouds (cvm, cvm_module)" in run.output
-
-
-def test_the_factory_names_the_services_it_fakes(run: Run) -> None:
-    assert run.outcome("test_worlds::test_the_factory_refuses_an_unknown_service") == "failure"
-    assert "tc_client('cdb'): mockcvm fakes cvm, vpc, cbs, tag, billing, sts" in run.output
-
-
-# -- faults that never fired fail the test -------------------------------------------------------------------
-
-
-def test_a_fault_that_did_not_fire_fails_the_test_at_teardown(run: Run) -> None:
-    assert run.outcome("test_faults::test_a_fault_that_never_fired") == "error"
-    assert run.outcome("test_faults::test_a_fault_fired_once_of_two") == "error"
-    assert "mockcvm: 1 injected fault(s) of cvm did not fire as often as asked:" in run.output
-    assert "  inject('DescribeZones', 'RequestLimitExceeded', times=2): fired 0 of 2 time(s)" in run.output
-    assert "  inject('DescribeRegions', 'RequestLimitExceeded', times=2): fired 1 of 2 time(s)" in run.output
-    assert "@pytest.mark.mockcvm(assert_faults_fired=False)" in run.output
-
-
-def test_the_fault_check_can_be_turned_off_and_spares_probabilities_and_failed_tests(run: Run) -> None:
-    assert run.outcome("test_faults::test_the_check_turned_off") == "passed"
-    assert run.outcome("test_faults::test_a_probability_fault_need_not_fire") == "passed"
-    assert run.outcome("test_faults::test_a_failing_test_is_not_blamed_twice") == "failure"
+def test_a_fault_that_did_not_fire_fails_the_test_unless_told_otherwise(tmp_path: Path) -> None:
+    # The ini option of sleep rides along (these tests do not use cvm_clock, so it changes nothing for them).
+    run = run_user_files(tmp_path, {"test_faults.py": FAULTS, "test_sleeps_ini.py": SLEEPS_INI},
+                         ini="[pytest]\nmockcvm_sleep = advance\n")
+    _check(run, {
+        "test_faults::test_a_fault_that_never_fired": "error",
+        "test_faults::test_a_fault_fired_once_of_two": "error",
+        "test_faults::test_the_check_turned_off": "passed",
+        "test_faults::test_a_probability_fault_need_not_fire": "passed",
+        "test_faults::test_a_failing_test_is_not_blamed_twice": "failure",
+        "test_sleeps_ini::test_the_ini_option": "passed",
+    }, [
+        "mockcvm: 1 injected fault(s) of cvm did not fire as often as asked:",
+        "  inject('DescribeZones', 'RequestLimitExceeded', times=2): fired 0 of 2 time(s)",
+        "  inject('DescribeRegions', 'RequestLimitExceeded', times=2): fired 1 of 2 time(s)",
+        "The code under test made fewer of those calls than the test expected. Inject with times= the number of "
+        "calls you expect, or turn this check off with @pytest.mark.mockcvm(assert_faults_fired=False) "
+        "(ini: mockcvm_assert_faults_fired = false).",
+    ])
     assert "ERROR at teardown of test_a_failing_test_is_not_blamed_twice" not in run.output
 
 
-# -- sleeping moves the clock --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "test",
-    [
-        "test_sleeps::test_backoff_moves_the_clock",
-        "test_sleeps::test_a_deadline_poll_ends",
-        "test_sleeps::test_async_sleepers_wake_in_order",
-        "test_sleeps::test_sleep_is_real_by_default",
-        "test_sleeps_ini::test_the_ini_option",
-    ],
-)
-def test_sleep_advance_moves_the_clock_instead_of_waiting(run: Run, test: str) -> None:
-    assert run.outcome(test) == "passed", run.output
-
-
-def test_the_sleep_marker_without_the_clock_is_an_error(run: Run) -> None:
-    assert run.outcome("test_sleeps::test_the_sleep_option_needs_the_clock") == "error"
-    assert "@pytest.mark.mockcvm(sleep=...) says what sleeping does to cvm_clock, but this test does not use " \
-        "cvm_clock" in run.output
+def test_sleep_advance_moves_the_clock_instead_of_waiting(tmp_path: Path) -> None:
+    run = run_user_files(tmp_path, {"test_sleeps.py": SLEEPS})
+    passing = ["test_backoff_moves_the_clock", "test_a_deadline_poll_ends", "test_async_sleepers_wake_in_order",
+               "test_sleep_is_real_by_default"]
+    expected = {f"test_sleeps::{name}": "passed" for name in passing}
+    expected["test_sleeps::test_the_sleep_option_needs_the_clock"] = "error"
+    _check(run, expected, [
+        "@pytest.mark.mockcvm(sleep=...) says what sleeping does to cvm_clock, but this test does not use "
+        "cvm_clock; add cvm_clock to the test's arguments (or drop sleep)",
+    ])
