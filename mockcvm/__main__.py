@@ -123,7 +123,10 @@ def _ca(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    from mockcvm import __version__
+
     parser = argparse.ArgumentParser(prog="mockcvm", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"mockcvm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run a scripted session of tencentcloud-sdk-python against the fake")
     _server_parser(commands)

@@ -13,7 +13,7 @@ from mockcvm.errors import MockcvmError
 from mockcvm.faults import Fault
 from mockcvm.hosts import HostMap
 from mockcvm.journal import Call, Journal
-from mockcvm.options import Options, to_decimal
+from mockcvm.options import Money, Options, to_decimal
 from mockcvm.protocol.messages import HttpRequest, HttpResponse
 from mockcvm.world import World
 
@@ -73,20 +73,23 @@ class Cloud:
     # -- money --------------------------------------------------------------------------------------------------
 
     def balance(self, account: Optional[str] = None) -> Decimal:
-        """The account's cash balance in yuan (exact)."""
+        """The account's cash balance in yuan (exact); ``DescribeAccountBalance`` shows it in cents."""
         with self.world.lock:
             world = self._caught_up()
             return world.billing.balance(self._account(account).uin)
 
-    def set_balance(self, amount: Any, account: Optional[str] = None) -> None:
-        """Set the balance in yuan. Below zero, the account is in arrears from now on."""
+    def set_balance(self, amount: Money, account: Optional[str] = None) -> None:
+        """Set the cash balance to ``amount`` **yuan** (a ``Decimal``, an ``int`` or a numeric ``str``; not a
+        float). Below zero, the account is in arrears from now on. ``DescribeAccountBalance`` answers in cents:
+        ``set_balance("4.50")`` shows as ``Balance == 450``."""
         value = to_decimal(amount, "amount")
         with self.world.lock:
             world = self._caught_up()
             world.billing.set_balance(self._account(account).uin, value)
 
-    def top_up(self, amount: Any, account: Optional[str] = None) -> None:
-        """Add ``amount`` yuan (> 0). Lifting the balance above zero ends arrears."""
+    def top_up(self, amount: Money, account: Optional[str] = None) -> None:
+        """Add ``amount`` **yuan** (> 0; a ``Decimal``, an ``int`` or a numeric ``str``). Lifting the balance above
+        zero ends arrears. ``DescribeAccountBalance`` answers in cents."""
         value = to_decimal(amount, "amount")
         if value <= 0:
             raise ValueError(f"top_up amount must be more than 0 yuan, got {amount!r}")

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import threading
-from typing import Any, Callable, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
 from mockcvm.cloud import Cloud
 from mockcvm.errors import MockcvmError
 from mockcvm.options import make_options
 from mockcvm.transports import activations
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack
+
+    from mockcvm.options import MockCvmOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +35,7 @@ class MockCvm:
     Importing mockcvm patches nothing.
     """
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, **options: Unpack[MockCvmOptions]) -> None:
         self.options = make_options(**options)
         self._depth = 0
         self._lock = threading.Lock()
@@ -143,17 +152,18 @@ def mock_cvm(target: F) -> F: ...
 
 
 @overload
-def mock_cvm(target: None = None, **options: Any) -> MockCvm: ...
+def mock_cvm(target: None = None, **options: Unpack[MockCvmOptions]) -> MockCvm: ...
 
 
-def mock_cvm(target: Optional[F] = None, **options: Any) -> Union[F, MockCvm]:
+def mock_cvm(target: Optional[F] = None, **options: Unpack[MockCvmOptions]) -> Union[F, MockCvm]:
     """Fake Tencent Cloud for the code inside.
 
     As a context manager, ``with mock_cvm(**options) as cloud:`` yields the :class:`Cloud`. As a decorator,
     ``@mock_cvm`` or ``@mock_cvm(**options)`` wraps a function (sync or async) or a class (each ``test*`` method;
     for a ``unittest.TestCase``, ``setUp`` runs inside the mock). ``mock_cvm().start()``/``.stop()`` work by hand.
-    The options are listed in the README (region, transitions, verify_signatures, strict, allow_hosts, endpoints,
-    seed, durations, prices, postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope).
+    The options are declared, with their types, in :class:`mockcvm.options.MockCvmOptions` (region,
+    transitions, verify_signatures, strict, allow_hosts, endpoints, seed, durations, prices,
+    postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope).
     """
     if target is not None:
         if options or not callable(target):

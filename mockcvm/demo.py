@@ -1,11 +1,13 @@
 """The demo: a short scripted session of the real SDK against the fake that prints what the client sees.
 
-Each scene is a function taking the printer; scenes run in order inside one frozen clock so the output is the
-same on every machine.
+Each scene shows the few lines of SDK code it runs, then what the client sees as the clock moves. Scenes run in
+order inside one frozen clock, each in a world of its own (so with ids of its own), and the output is the same on
+every machine.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, TextIO, Union
 
 from mockcvm import mock_cvm
@@ -36,14 +38,37 @@ class Printer:
     def line(self, text: str) -> None:
         self.out.write(f"   {text}\n")
 
+    def code(self, text: str) -> None:
+        """The SDK code a scene runs, as a user would write it."""
+        for line in text.strip("\n").splitlines():
+            self.out.write(f"   | {line}".rstrip() + "\n")
+        self.out.write("\n")
+
+
+#: What the demo imports besides mockcvm, and the extra that brings it.
+NEEDS = (
+    ("freezegun", "freezegun"),
+    ("tencentcloud.common", "tencentcloud-sdk-python-common"),
+    ("tencentcloud.cvm", "tencentcloud-sdk-python-cvm"),
+    ("tencentcloud.billing", "tencentcloud-sdk-python-billing"),
+    ("tencentcloud.sts", "tencentcloud-sdk-python-sts"),
+)
+
+
+def missing_packages() -> list[str]:
+    """The packages the demo needs that are not installed."""
+    import importlib
+
+    missing = []
+    for module, package in NEEDS:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
 
 def _sdk() -> Any:
-    try:
-        from tencentcloud.common import credential  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the install
-        raise SystemExit(
-            "The demo drives the real tencentcloud SDK; install it with: pip install 'mockcvm[sdk]'"
-        ) from None
     from tencentcloud.common import credential
 
     return credential.Credential("AKIDdemo", "demo-secret")
@@ -59,6 +84,14 @@ def scene_foundation(p: Printer, stage: Stage) -> None:
 
     cred = _sdk()
     p.title("Who am I, and where can I run? (STS, CVM, Billing)")
+    p.code('''
+me = sts_client.StsClient(cred, "ap-guangzhou").GetCallerIdentity(sts_models.GetCallerIdentityRequest())
+cvm = cvm_client.CvmClient(cred, "ap-guangzhou")
+regions = cvm.DescribeRegions(models.DescribeRegionsRequest())
+zones = cvm.DescribeZones(models.DescribeZonesRequest())
+balance = billing_client.BillingClient(cred, "").DescribeAccountBalance(DescribeAccountBalanceRequest())
+cvm.TerminateInstances(models.TerminateInstancesRequest())  # no InstanceIds
+''')
     me = sts_client.StsClient(cred, "ap-guangzhou").GetCallerIdentity(sts_models.GetCallerIdentityRequest())
     p.line(f"GetCallerIdentity -> AccountId={me.AccountId} Arn={me.Arn}")
     cvm = cvm_client.CvmClient(cred, "ap-guangzhou")
@@ -70,11 +103,11 @@ def scene_foundation(p: Printer, stage: Stage) -> None:
     balance = billing_client.BillingClient(cred, "").DescribeAccountBalance(
         billing_models.DescribeAccountBalanceRequest()
     )
-    p.line(f"DescribeAccountBalance -> Balance={balance.Balance} (cents)")
+    p.line(f"DescribeAccountBalance -> Balance={balance.Balance} (cents; cloud.set_balance() takes yuan)")
     try:
         cvm.TerminateInstances(models.TerminateInstancesRequest())
     except TencentCloudSDKException as error:
-        p.line(f"TerminateInstances() with no ids -> {error.code}: {error.message}")
+        p.line(f"TerminateInstances() with no ids -> {error.code}: {error.message}  (the SDK asks for zh-CN)")
 
 
 class _Watch:
@@ -149,8 +182,29 @@ def _terminate(instance_id: str) -> None:
     cvm_client.CvmClient(_sdk(), "ap-guangzhou").TerminateInstances(request)
 
 
+LAUNCH = '''
+request = models.RunInstancesRequest()
+request.from_json_string(json.dumps({"ImageId": "img-eb30mz89", "InstanceType": "S5.MEDIUM2",
+    "Placement": {"Zone": "ap-guangzhou-3"}}))
+instance_id = client.RunInstances(request).InstanceIdSet[0]
+'''
+LAUNCH_PREPAID = '''
+request = models.RunInstancesRequest()
+request.from_json_string(json.dumps({"ImageId": "img-eb30mz89", "InstanceType": "S5.MEDIUM2",
+    "Placement": {"Zone": "ap-guangzhou-3"}, "InstanceChargeType": "PREPAID",
+    "InstanceChargePrepaid": {"Period": 1, "RenewFlag": "NOTIFY_AND_MANUAL_RENEW"}}))
+instance_id = client.RunInstances(request).InstanceIdSet[0]
+'''
+TERMINATE = '''
+request = models.TerminateInstancesRequest()
+request.InstanceIds = [instance_id]
+client.TerminateInstances(request)
+'''
+
+
 def scene_api_destroy(p: Printer, stage: Stage) -> None:
-    p.title("TerminateInstances on a postpaid instance: destroyed directly, no recycle bin (SPEC §3)")
+    p.title("TerminateInstances on a postpaid instance: released at once, no recycle bin")
+    p.code(LAUNCH + TERMINATE)
     instance_id = _launch()
     watch = _Watch(p, stage, [instance_id])
     watch.tick(60, "launched a minute ago")
@@ -161,6 +215,7 @@ def scene_api_destroy(p: Printer, stage: Stage) -> None:
 
 def scene_prepaid_recycle_bin(p: Printer, stage: Stage) -> None:
     p.title("TerminateInstances on a prepaid instance: 7 days in the recycle bin, then gone")
+    p.code(LAUNCH_PREPAID + TERMINATE)
     instance_id = _launch("PREPAID")
     watch = _Watch(p, stage, [instance_id])
     watch.tick(60)
@@ -173,6 +228,7 @@ def scene_prepaid_recycle_bin(p: Printer, stage: Stage) -> None:
 
 def scene_console_release_after_2h(p: Printer, stage: Stage) -> None:
     p.title("Console destroy, 'release after 2 h' (postpaid): SHUTDOWN for 2 h, then gone")
+    p.code(LAUNCH + 'cloud.console.destroy("ap-guangzhou", [instance_id], release="after_2h")\n')
     instance_id = _launch()
     watch = _Watch(p, stage, [instance_id])
     watch.tick(60)
@@ -190,7 +246,13 @@ def scene_scheduled_destroy(p: Printer, stage: Stage) -> None:
 
     from mockcvm import clock
 
-    p.title("Scheduled destroy (定时销毁): runs until its second, then released directly, never SHUTDOWN")
+    p.title("Scheduled destroy (the console's 定时销毁): runs until its second, then released, never SHUTDOWN")
+    p.code(LAUNCH + '''
+request = models.ImportInstancesActionTimerRequest()
+request.from_json_string(json.dumps({"InstanceIds": [instance_id],
+    "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": in_one_hour}}))
+client.ImportInstancesActionTimer(request)
+''')
     instance_id = _launch()
     cvm = cvm_client.CvmClient(_sdk(), "ap-guangzhou")
     request = models.ImportInstancesActionTimerRequest()
@@ -209,7 +271,8 @@ def scene_scheduled_destroy(p: Printer, stage: Stage) -> None:
 
 
 def scene_arrears(p: Printer, stage: Stage) -> None:
-    p.title("Arrears (欠费): runs 2 h, shut down (not in the bin), released 24 h later; prepaid unaffected")
+    p.title("Arrears (欠费, in the console): runs 2 h, shut down, not binned, released 24 h later; prepaid unaffected")
+    p.code(LAUNCH + '# ... and a prepaid one, as above\ncloud.set_balance("0.80")  # yuan\n')
     stage.tick(3600 - stage.cloud.now() % 3600)  # start on a full hour, when settlements happen
     postpaid, prepaid = _launch(), _launch("PREPAID")
     stage.cloud.set_balance("0.80")
@@ -236,6 +299,7 @@ def scene_arrears(p: Printer, stage: Stage) -> None:
 
 def scene_arrears_top_up(p: Printer, stage: Stage) -> None:
     p.title("Arrears, then a top-up 3 h in: the instance is saved (stays STOPPED until started)")
+    p.code(LAUNCH + 'cloud.set_balance("-1")\n# ... 3 hours later\ncloud.top_up("100")\n')
     instance_id = _launch()
     watch = _Watch(p, stage, [instance_id])
     watch.tick(60)
@@ -252,6 +316,7 @@ def scene_prepaid_expiry(p: Printer, stage: Stage) -> None:
     from mockcvm import clock
 
     p.title("Prepaid expiry: into the bin at ExpiredTime, released at 00:00 Beijing time of the 8th day")
+    p.code(LAUNCH_PREPAID)
     instance_id = _launch("PREPAID")
     expired = stage.cloud.world.cvm.get(stage.cloud.default_account, "ap-guangzhou", instance_id).expired_time
     release = clock.next_beijing_midnight_after(expired, 8)
@@ -278,12 +343,35 @@ SCENES: list[Scene] = [
 
 
 def run(out: TextIO) -> int:
+    """Print every scene to ``out``; 0 when done. A missing package is one line on stderr and exit status 1; a
+    reader who closes the pipe early (``mockcvm demo | head``) ends the demo quietly."""
+    missing = missing_packages()
+    if missing:
+        sys.stderr.write(
+            f"mockcvm demo needs {', '.join(missing)}: pip install 'mockcvm[demo]'\n"
+        )
+        return 1
     from freezegun import freeze_time
 
     printer = Printer(out)
-    with freeze_time("2026-01-05 04:00:00") as frozen:
-        for scene in SCENES:
-            with mock_cvm(seed=7) as cloud:
-                scene(printer, Stage(cloud, frozen))
-    out.write("\n")
+    try:
+        with freeze_time("2026-01-05 04:00:00") as frozen:
+            for number, scene in enumerate(SCENES, start=1):
+                with mock_cvm(seed=number) as cloud:  # a world, and ids, of its own
+                    scene(printer, Stage(cloud, frozen))
+        out.write("\n")
+        out.flush()
+    except BrokenPipeError:
+        _quiet_stdout(out)
     return 0
+
+
+def _quiet_stdout(out: TextIO) -> None:
+    """The reader closed the pipe: send what is left to /dev/null, so the interpreter's last flush is silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a StringIO): nothing to flush later
+        pass

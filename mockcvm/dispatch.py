@@ -16,6 +16,7 @@ from mockcvm.errors import (
     ApiError,
     AuthFailure,
     InvalidAction,
+    MockcvmMessage,
     NoSuchVersion,
     NotImplementedByMockcvm,
     UnsupportedRegion,
@@ -98,11 +99,12 @@ def handle(world: World, request: HttpRequest, service: Optional[str]) -> HttpRe
 
             world.internal_errors.append(traceback.format_exc())
             _record(world, call, account, request_id, "InternalError")
-            return envelope.failure(
-                "InternalError",
+            failed = MockcvmMessage(
                 f"mockcvm failed on this request ({type(exc).__name__}: {exc}); please report it.",
-                request_id,
+                message_zh="mockcvm 处理该请求时出错，请报告此问题。",
             )
+            language = call.language if call else request.headers.get("x-tc-language", "en-US")
+            return envelope.failure("InternalError", failed.message_for(language), request_id)
         _record(world, call, account, request_id, None)
         return answer
 
@@ -110,7 +112,8 @@ def handle(world: World, request: HttpRequest, service: Optional[str]) -> HttpRe
 def _authenticate(world: World, call: ApiCall) -> Account:
     if call.service not in schema.SERVICES:
         raise NotImplementedByMockcvm(
-            f"mockcvm does not implement the {call.service} service; it fakes {', '.join(schema.SERVICES)}."
+            f"mockcvm does not implement the {call.service} service; it fakes {', '.join(schema.SERVICES)}.",
+            message_zh=f"mockcvm 未实现 {call.service} 服务。",
         )
     if not schema.has_action(call.service, call.action):
         raise InvalidAction(
@@ -151,7 +154,7 @@ def _serve(world: World, call: ApiCall, account: Account, request_id: str) -> di
         world.unimplemented.append(f"{call.service}:{call.action}")
         raise NotImplementedByMockcvm(
             f"mockcvm does not implement {call.service}:{call.action} yet; see the README for what it fakes.",
-            message_zh=f"mockcvm 尚未实现 {call.service}:{call.action}，已实现的接口见 README。",
+            message_zh=f"mockcvm 尚未实现 {call.service}:{call.action}。",
         )
     context = Context(world, account, region or world.options.region, request_id, call)
     return handler(context, params)

@@ -1,4 +1,4 @@
-"""A readable dump of a fake world, for failure messages: time, balances, instances, timers, what is due next.
+"""A readable dump of a fake world, for failure messages: time, balances, every resource, what is due next.
 
 It only reads; the caller decides whether to catch the world up first (:meth:`mockcvm.Cloud.dump` does). Every
 section is read defensively so a dump never hides the failure it is meant to explain: a part that cannot be
@@ -18,12 +18,19 @@ if TYPE_CHECKING:
 MAX_EVENTS = 15
 #: Journal entries listed at most (the latest ones).
 MAX_CALLS = 10
+#: Resources of one kind listed at most (the rest are counted).
+MAX_RESOURCES = 50
+#: How far ahead the dump forecasts when an account's balance runs out; past this it says "not within".
+FORECAST_HORIZON = 366 * 86400.0
+#: Labels of timeline events that are internal wake-ups, not things that will happen (the billing engine's
+#: early look at an account, which may find nothing to do).
+_WAKE_UPS = ("settlement ",)
 
 
 def dump_world(world: World) -> str:
     """The world as text, one fact per line."""
     lines = [f"world time: {iso(world.now)}"]
-    for section in (_accounts, _instances, _timers, _events, _calls):
+    for section in (_accounts, _instances, _disks, _addresses, _timers, _events, _calls):
         try:
             lines.extend(section(world))
         except Exception as exc:  # noqa: BLE001 - a dump must not hide the failure it explains
@@ -37,8 +44,24 @@ def _accounts(world: World) -> list[str]:
     for account in world.accounts.all():
         balance = world.billing.balance(account.uin)
         arrears = " IN ARREARS" if in_arrears is not None and in_arrears(account.uin) else ""
-        lines.append(f"  {account.uin}: balance {balance} yuan{arrears}")
+        lines.append(f"  {account.uin}: balance {balance} yuan{arrears}{_runs_out(world, account.uin, balance)}")
     return lines
+
+
+def _runs_out(world: World, uin: str, balance: Any) -> str:
+    """When the balance goes below zero at today's rates, if that is within the forecast horizon."""
+    settled = getattr(world.billing, "_settled", None)
+    if not callable(settled):
+        return ""
+    account = settled(uin)
+    if getattr(account, "arrears_since", None) is not None:
+        return ""
+    crossing = account.rating.next_crossing(balance)
+    if crossing is None:
+        return ""
+    if crossing - world.now > FORECAST_HORIZON:
+        return "; at today's rates it lasts more than a year"
+    return f"; at today's rates arrears begin at the settlement of {iso(float(crossing))}"
 
 
 def _instances(world: World) -> list[str]:
@@ -47,9 +70,68 @@ def _instances(world: World) -> list[str]:
     if not instances:
         return ["instances: none"]
     lines = [f"instances ({len(instances)}):"]
-    for inst in sorted(instances, key=lambda i: (str(_get(i, "region")), str(_get(i, "instance_id")))):
-        lines.append("  " + _instance_line(inst))
-    return lines
+    ordered = sorted(instances, key=lambda i: (str(_get(i, "region")), str(_get(i, "instance_id"))))
+    lines.extend("  " + _instance_line(inst) for inst in ordered[:MAX_RESOURCES])
+    return lines + _more(len(ordered))
+
+
+def _more(count: int) -> list[str]:
+    return [f"  ... and {count - MAX_RESOURCES} more"] if count > MAX_RESOURCES else []
+
+
+def _tags(resource: Any) -> list[str]:
+    tags = _get(resource, "tags")
+    if not tags:
+        return []
+    return ["tags " + ",".join(f"{key}={value}" for key, value in sorted(tags.items()))]
+
+
+def _live(backend: Any) -> list[Any]:
+    """The live resources a CBS or VPC backend keeps by id (released ones are dropped)."""
+    by_id = getattr(backend, "_by_id", None)
+    if not isinstance(by_id, dict):
+        return []
+    return sorted(
+        (r for r in by_id.values() if not _get(r, "released")),
+        key=lambda r: (str(_get(r, "region")), str(_get(r, "created_time")), str(r)),
+    )
+
+
+def _disks(world: World) -> list[str]:
+    disks = _live(world.cbs)
+    if not disks:
+        return ["disks: none"]
+    lines = [f"disks ({len(disks)}):"]
+    for disk in disks[:MAX_RESOURCES]:
+        parts = [
+            str(_get(disk, "disk_id")), str(_get(disk, "region")), str(_get(disk, "usage")),
+            f"{_get(disk, 'disk_type')} {_get(disk, 'disk_size')} GB", str(_get(disk, "charge_type")),
+            str(_get(disk, "state")),
+        ]
+        if _get(disk, "instance_id"):
+            parts.append(f"on {_get(disk, 'instance_id')}")
+        if _get(disk, "delete_with_instance"):
+            parts.append("deleted with its instance")
+        parts.extend(_tags(disk))
+        lines.append("  " + "  ".join(parts))
+    return lines + _more(len(disks))
+
+
+def _addresses(world: World) -> list[str]:
+    addresses = _live(world.vpc)
+    if not addresses:
+        return ["elastic IPs: none"]
+    lines = [f"elastic IPs ({len(addresses)}):"]
+    for address in addresses[:MAX_RESOURCES]:
+        parts = [
+            str(_get(address, "address_id")), str(_get(address, "region")), str(_get(address, "address_ip")),
+            str(_get(address, "status")),
+        ]
+        if _get(address, "instance_id"):
+            parts.append(f"on {_get(address, 'instance_id')}")
+        parts.extend(_tags(address))
+        lines.append("  " + "  ".join(parts))
+    return lines + _more(len(addresses))
 
 
 def _instance_line(inst: Any) -> str:
@@ -75,6 +157,7 @@ def _instance_line(inst: Any) -> str:
         parts.append(f"expires {iso(expired)}")
     if _get(inst, "disable_api_termination"):
         parts.append("destroy-protected")
+    parts.extend(_tags(inst))
     uin = _get(inst, "uin")
     if uin:
         parts.append(f"account {uin}")
@@ -114,7 +197,7 @@ def _timer_records(backend: Any) -> Optional[list[Any]]:
 
 
 def _events(world: World) -> list[str]:
-    pending = world.timeline.pending()
+    pending = [e for e in world.timeline.pending() if not (e.label or "").startswith(_WAKE_UPS)]
     if not pending:
         return ["upcoming: nothing scheduled"]
     lines = [f"upcoming ({len(pending)}):"]

@@ -8,7 +8,8 @@ The tree (the classes exist for the codes mockcvm raises from more than one plac
 
     ApiError(code, message)                      any Tencent error code
     ├── InvalidAction                            the action does not exist in the service
-    ├── NotImplementedByMockcvm                  the action exists on Tencent Cloud, mockcvm does not build it
+    ├── MockcvmMessage                           a message mockcvm wrote: English, then Chinese for zh-CN
+    │   └── NotImplementedByMockcvm              the action exists on Tencent Cloud, mockcvm does not build it
     ├── NoSuchVersion
     ├── AuthFailure                              AuthFailure.* (signature, secret id, expiry)
     ├── UnsupportedRegion
@@ -18,10 +19,15 @@ The tree (the classes exist for the codes mockcvm raises from more than one plac
     ├── InvalidParameter
     └── InvalidParameterValue                    InvalidParameterValue and InvalidParameterValue.*
 
+Messages that mimic the real cloud follow the request's language (``X-TC-Language``: the SDK sends ``zh-CN``
+unless told otherwise). Messages mockcvm adds that the real cloud never sends (an action mockcvm does not
+implement, a bug inside mockcvm) are always in English, with the Chinese after them when the request asks for
+``zh-CN``: see :class:`MockcvmMessage`.
+
 Errors of the mock itself, raised in the *test* process rather than sent to the SDK, are ordinary Python
-exceptions: :class:`MockcvmError` (misuse of the control API; :class:`InvalidAmount`, also a ``ValueError``, for
-money that is not a number) and :class:`NetworkGuardError` (a request to a host that is not Tencent Cloud while the
-mock is active).
+exceptions: :class:`MockcvmError` (misuse of the control API; :class:`InvalidAmount` and
+:class:`UnknownActionName`, also ``ValueError``, for money that is not a number and an action name that does not
+exist) and :class:`NetworkGuardError` (a request to a host that is not Tencent Cloud while the mock is active).
 """
 
 from __future__ import annotations
@@ -51,11 +57,23 @@ class ApiError(Exception):
         return self.message
 
 
+class MockcvmMessage(ApiError):
+    """An error whose message mockcvm wrote (the real cloud never sends it): English always, and for a ``zh-CN``
+    request the Chinese after it, so a reader of either language, and the README's quotes, find the text."""
+
+    code = "InternalError"
+
+    def message_for(self, language: str) -> str:
+        if language.lower().startswith("zh") and self.message_zh:
+            return f"{self.message} ({self.message_zh})"
+        return self.message
+
+
 class InvalidAction(ApiError):
     code = "InvalidAction"
 
 
-class NotImplementedByMockcvm(ApiError):
+class NotImplementedByMockcvm(MockcvmMessage):
     """Tencent Cloud has this action; mockcvm does not implement it (yet). The wire code is ``UnsupportedOperation``."""
 
     code = "UnsupportedOperation"
@@ -99,6 +117,10 @@ class MockcvmError(Exception):
 
 class InvalidAmount(MockcvmError, ValueError):
     """An amount of money that is not an exact, finite number of yuan (also a ``ValueError``)."""
+
+
+class UnknownActionName(MockcvmError, ValueError):
+    """An action name given to mockcvm's control API (``inject``) that no faked service has (a ``ValueError``)."""
 
 
 class NetworkGuardError(ConnectionError):

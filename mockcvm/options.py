@@ -1,10 +1,16 @@
-"""The options of :func:`mockcvm.mock_cvm`, checked once, with errors that say what is accepted."""
+"""The options of :func:`mockcvm.mock_cvm`, checked once, with errors that say what is accepted.
+
+:class:`MockCvmOptions` declares them for type checkers and IDEs (``mock_cvm(**options)`` is typed with it), and
+:data:`Money` is what every amount of yuan accepts: a ``Decimal``, an ``int`` or a numeric ``str``. Floats are
+refused, since ``0.1 + 0.2`` is not an exact amount of money.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
 
 from mockcvm.errors import InvalidAmount, MockcvmError
 from mockcvm.regions import REGIONS
@@ -13,6 +19,53 @@ TRANSITION_POLICIES = ("default", "immediate", "manual")
 ACTIVATION_SCOPES = ("process", "thread")
 #: How many of the latest calls the journal keeps by default (counts per action are kept for every call).
 DEFAULT_JOURNAL_SIZE = 1000
+
+#: An amount of money in yuan: exact, so no float. ``Decimal("12.34")``, ``12`` or ``"12.34"``.
+Money = Union[Decimal, int, str]
+#: The transition policies (``mock_cvm(transitions=...)``).
+TransitionPolicy = Literal["default", "immediate", "manual"]
+#: The durations ``mock_cvm(durations={...})`` can change.
+DurationName = Literal[
+    "transition", "recycle_bin", "recycle_bin_short", "arrears_grace", "arrears_release", "timer_min_lead"
+]
+#: The prices ``mock_cvm(prices={...})`` can change (yuan per unit).
+PriceName = Literal["instance_hour", "instance_month", "disk_gb_hour", "eip_idle_hour"]
+
+
+class MockCvmOptions(TypedDict, total=False):
+    """Every option of :func:`mockcvm.mock_cvm` (and of ``@pytest.mark.mockcvm``), for type checkers and IDEs.
+
+    All are optional; the defaults are those of :class:`Options`.
+    """
+
+    #: The default region (of the client fixtures too), e.g. ``"ap-guangzhou"``.
+    region: str
+    #: How transitional states (PENDING, STOPPING, ...) show: ``"default"``, ``"immediate"`` or ``"manual"``.
+    transitions: TransitionPolicy
+    #: Check request signatures against credentials registered with ``cloud.register_credentials``.
+    verify_signatures: bool
+    #: Fail at stop (a test's teardown) if an action mockcvm does not implement was called.
+    strict: bool
+    #: Hosts the network guard lets through.
+    allow_hosts: Union[str, Sequence[str]]
+    #: More hosts to answer as Tencent Cloud: a list, or ``{host: service}``.
+    endpoints: Union[str, Sequence[str], Mapping[str, Optional[str]]]
+    #: Seed of every id and of probabilistic faults.
+    seed: Optional[int]
+    #: Durations in seconds (or timedeltas), by name.
+    durations: Mapping[DurationName, Union[float, timedelta]]
+    #: Prices in yuan, by name.
+    prices: Mapping[PriceName, Money]
+    #: TerminateInstances puts postpaid instances in the recycle bin for 2 h.
+    postpaid_terminate_to_bin: bool
+    #: The starting cash balance of every account, in yuan.
+    balance: Money
+    #: Leave loopback and Unix sockets open to the code under test (the socket guard's floor).
+    allow_loopback: bool
+    #: How many of the latest calls the journal keeps (``assert_called`` counts every call regardless).
+    journal_size: int
+    #: ``"process"``: the activation answers every thread; ``"thread"``: only its own thread or task.
+    scope: Literal["process", "thread"]
 
 #: Durations in seconds; every one can be changed with ``mock_cvm(durations={...})``.
 DEFAULT_DURATIONS: dict[str, float] = {
@@ -156,7 +209,7 @@ def _prices(value: Any) -> tuple[tuple[str, Decimal], ...]:
     return tuple(out)
 
 
-def to_decimal(value: Any, what: str) -> Decimal:
+def to_decimal(value: Money, what: str) -> Decimal:
     """Exact yuan from an int, a Decimal or a numeric string (floats are refused: they are not exact)."""
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidAmount(f"{what} must be an int, a Decimal or a numeric string, got {value!r}")

@@ -18,20 +18,37 @@ refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. 
 freeze of its own *after* the clock started (``@freeze_time`` on the test, ``with freeze_time(...)`` inside
 it), that freeze hides the clock's: ``tick``/``move_to`` then raise :class:`MockcvmError` saying so, rather
 than moving a clock nobody reads.
+
+Sleeping: by default (``sleep="real"``) ``time.sleep`` and ``asyncio.sleep`` wait in real time, as always.
+With ``sleep="advance"`` they move the clock instead and return at once: ``time.sleep(30)`` is ``tick(30)``,
+so a retry with backoff, an SDK waiter or a ``while time.time() < deadline`` poll finishes immediately with the
+fake having lived through every second of it. ``asyncio.sleep`` sleepers of one event loop wake in the order of
+their deadlines: when the loop has nothing else to run, the clock moves to the earliest deadline and wakes that
+sleeper, so two tasks sleeping 5 s and 1 s wake at +1 s and +5 s, not +6 s. Only calls made through the modules
+(``time.sleep(...)``, ``asyncio.sleep(...)``) are seen; a ``from time import sleep`` done before the clock
+started keeps the real function. The patch is global while the clock runs: every thread's ``time.sleep`` moves
+the clock.
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from mockcvm import clock
 from mockcvm.errors import MockcvmError
 
+if TYPE_CHECKING:
+    from mockcvm.sleeping import SleepPatch
+
 Moment = Union[datetime, str, float, int]
 
 BACKENDS = ("freezegun", "time-machine")
+
+#: How ``time.sleep`` and ``asyncio.sleep`` behave while a clock runs: wait for real, or move the clock.
+SleepMode = Literal["real", "advance"]
+SLEEP_MODES = ("real", "advance")
 
 
 def parse_moment(moment: Moment, what: str = "moment") -> datetime:
@@ -88,19 +105,31 @@ class CvmClock:
         self._owner = owner  # what to stop in stop(): our own freeze_time / travel, or None if adopted
         self._time_machine_depth = len(_time_machine_stack())
         self.stopped = False
+        self._sleep_patch: Optional[SleepPatch] = None
 
     # -- making one ------------------------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None) -> CvmClock:
+    def start(
+        cls, start: Optional[Moment] = None, *, prefer: Optional[str] = None, sleep: SleepMode = "real"
+    ) -> CvmClock:
         """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already
         active.
 
         ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
-        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only).
+        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only). ``sleep="advance"``
+        makes ``time.sleep`` and ``asyncio.sleep`` move this clock instead of waiting, until ``stop()``.
         """
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
+        if sleep not in SLEEP_MODES:
+            raise MockcvmError(f"sleep={sleep!r}: use one of {', '.join(map(repr, SLEEP_MODES))}")
+        made = cls._start(start, prefer)
+        made.sleep = sleep
+        return made
+
+    @classmethod
+    def _start(cls, start: Optional[Moment], prefer: Optional[str]) -> CvmClock:
         moment = parse_moment(start, "start") if start is not None else None
         if prefer is None and not _installed("freezegun"):
             if not _installed("time_machine"):
@@ -153,9 +182,31 @@ class CvmClock:
         """
         if self.stopped:
             return
+        self.sleep = "real"
         self.stopped = True
         if self._owner is not None:
             self._owner.stop()
+
+    @property
+    def sleep(self) -> SleepMode:
+        """``"real"``: ``time.sleep``/``asyncio.sleep`` wait as usual; ``"advance"``: they move this clock.
+        Can be changed while the clock runs; ``stop()`` restores the real functions."""
+        return "advance" if self._sleep_patch is not None else "real"
+
+    @sleep.setter
+    def sleep(self, mode: SleepMode) -> None:
+        if mode not in SLEEP_MODES:
+            raise MockcvmError(f"sleep={mode!r}: use one of {', '.join(map(repr, SLEEP_MODES))}")
+        if mode == "advance" and self._sleep_patch is None:
+            if self.stopped:
+                raise MockcvmError("cvm_clock.sleep: this clock was stopped")
+            from mockcvm.sleeping import SleepPatch
+
+            self._sleep_patch = SleepPatch(self)
+            self._sleep_patch.install()
+        elif mode == "real" and self._sleep_patch is not None:
+            self._sleep_patch.uninstall()
+            self._sleep_patch = None
 
     # -- reading and moving ----------------------------------------------------------------------------------
 

@@ -4,15 +4,19 @@ Fixtures (function scope unless said):
 
 - ``cvm``: an active, fresh, empty fake cloud (:class:`mockcvm.Cloud`) for the test; stopped afterwards.
 - ``cvm_module`` / ``cvm_session``: the same, shared by every test of the module / the session (each
-  pytest-xdist worker has its own).
+  pytest-xdist worker has its own). A test uses one world; asking for two is an error that says so.
 - ``cvm_clock``: a :class:`mockcvm.testing_clock.CvmClock` that froze time; ``tick``, ``move_to``, ``now``.
-  When a test uses both, the clock is frozen first, so the world starts at the clock's now.
-- ``cvm_client`` / ``cvm_async_client``: the SDK's ``CvmClient`` (sync, requests) and the async one (httpx),
-  for the cloud's default region (``ap-guangzhou`` unless the ``region`` option says otherwise), with
-  throwaway credentials.
+  When a test uses both, the clock is frozen first, so the world starts at the clock's now. With
+  ``sleep="advance"`` (marker or ini), ``time.sleep`` and ``asyncio.sleep`` move it instead of waiting.
+- ``cvm_client``, ``vpc_client``, ``cbs_client``, ``tag_client``, ``billing_client``, ``sts_client`` (one per
+  faked service) and their ``*_async_client`` twins: SDK clients for the region of the world the test uses,
+  with throwaway credentials. ``tc_client(service, region=None, async_=False)`` makes any of them.
 
 Options come from the ini file (``mockcvm_<option>``), then from ``@pytest.mark.mockcvm(**options)`` markers
 on the module, the class and the test, the closest winning per option.
+
+At teardown a world checks that every fault injected with ``times=N`` fired N times (turn it off with
+``assert_faults_fired=False``) and, with ``strict=True``, that no unimplemented action was called.
 
 Nothing from mockcvm, the SDK or the time libraries is imported until a fixture is used.
 """
@@ -24,19 +28,19 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Optional
 import pytest
 
 from pytest_mockcvm.server import cvm_server  # noqa: F401  (registers the fixture)
+from pytest_mockcvm import clients
+from pytest_mockcvm.clients import SECRET_ID, SECRET_KEY, WORLD_FIXTURES
 
 if TYPE_CHECKING:
     from mockcvm.cloud import Cloud
     from mockcvm.testing_clock import CvmClock
 
+__all__ = ["SECRET_ID", "SECRET_KEY", "WORLD_FIXTURES"]
+
 MARKER = "mockcvm"
 
 #: Options the marker takes besides those of ``mock_cvm``.
-PLUGIN_OPTIONS = ("clock_start",)
-
-#: Throwaway credentials of the client fixtures (registered with the cloud: ``verify_signatures=True`` works).
-SECRET_ID = "AKIDmockcvmPYTESTfixture0000000000"
-SECRET_KEY = "mockcvmPYTESTfixturesecretkey00000"
+PLUGIN_OPTIONS = ("clock_start", "sleep", "assert_faults_fired")
 
 #: ini options: name -> (kind, help). The kind says how the text is read.
 INI_OPTIONS: dict[str, tuple[str, str]] = {
@@ -49,10 +53,15 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "postpaid_terminate_to_bin": ("bool", "TerminateInstances puts postpaid instances in the bin for 2 h"),
     "balance": ("text", "starting cash balance of every account, in yuan"),
     "clock_start": ("text", "where cvm_clock starts, ISO 8601 UTC (default: now)"),
+    "sleep": ("text", "under cvm_clock, 'advance': time.sleep and asyncio.sleep move the clock; 'real' (default)"),
+    "assert_faults_fired": ("bool", "fail a test whose injected faults did not all fire (default true)"),
 }
 
 _INI_CACHE = pytest.StashKey[dict[str, tuple[Any, str]]]()
-_CLOUD_FIXTURES = ("cvm", "cvm_module", "cvm_session")
+_CALL_FAILED = pytest.StashKey[bool]()
+_IN_FRONT = pytest.StashKey[list[Any]]()
+#: World fixtures that outlive a test, so a later world may sit in front of them.
+_SHARED_WORLDS = ("cvm_module", "cvm_session")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,7 +72,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "mockcvm(**options): options of the mockcvm fixtures (any mock_cvm option, and clock_start); "
+        "mockcvm(**options): options of the mockcvm fixtures (any mock_cvm option, clock_start, sleep, "
+        "assert_faults_fired); "
         "the closest marker wins per option",
     )
 
@@ -150,33 +160,63 @@ def _make_mock(options: dict[str, tuple[Any, str]]) -> Any:
     pytest.fail(problem, pytrace=False)
 
 
+def _plugin_option(options: dict[str, tuple[Any, str]], name: str, default: Any) -> Any:
+    """A plugin option's value, checked; a bad one fails the test naming where it was set."""
+    value, source = options.get(name, (default, ""))
+    if name == "sleep" and value not in ("real", "advance"):
+        pytest.fail(f"mockcvm option sleep={value!r} from {source}: use 'real' or 'advance'", pytrace=False)
+    if name == "assert_faults_fired" and not isinstance(value, bool):
+        pytest.fail(f"mockcvm option assert_faults_fired={value!r} from {source}: use True or False", pytrace=False)
+    return value
+
+
 def _activate(request: pytest.FixtureRequest, node: Any, fixture: str) -> Generator[Cloud, None, None]:
     options = _gather(request, node)
     if fixture == "cvm":
         if "cvm_clock" in request.fixturenames:
             request.getfixturevalue("cvm_clock")  # freeze first: the world starts at the clock's now
-        elif options.get("clock_start", (None, ""))[1] == "@pytest.mark.mockcvm":
-            pytest.fail(
-                "@pytest.mark.mockcvm(clock_start=...) sets where cvm_clock starts, but this test does not "
-                "use cvm_clock; add cvm_clock to the test's arguments (or drop clock_start)",
-                pytrace=False,
-            )
+        else:
+            for name, what in (("clock_start", "sets where cvm_clock starts"),
+                               ("sleep", "says what sleeping does to cvm_clock")):
+                if options.get(name, (None, ""))[1] == "@pytest.mark.mockcvm":
+                    pytest.fail(
+                        f"@pytest.mark.mockcvm({name}=...) {what}, but this test does not use cvm_clock; "
+                        f"add cvm_clock to the test's arguments (or drop {name})",
+                        pytrace=False,
+                    )
+    check_faults = _plugin_option(options, "assert_faults_fired", True)
     mock = _make_mock(options)
     cloud: Cloud = mock.start()
     try:
         yield cloud
     finally:
-        problem = ""
+        problems = []
+        test_failed = fixture == "cvm" and request.node.stash.get(_CALL_FAILED, False)
+        if check_faults and not test_failed:
+            problems.extend(_unfired_faults(cloud, fixture))
         try:
             mock.stop()
         except AssertionError as exc:
-            problem = str(exc)
-        if problem:
-            pytest.fail(
-                f"{problem}\n(mockcvm strict mode is on for {fixture}: those calls were answered with "
-                "UnsupportedOperation. Turn it off with @pytest.mark.mockcvm(strict=False).)",
-                pytrace=False,
+            problems.append(
+                f"{exc}\n(mockcvm strict mode is on for {fixture}: those calls were answered with "
+                "UnsupportedOperation. Turn it off with @pytest.mark.mockcvm(strict=False).)"
             )
+        if problems:
+            pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _unfired_faults(cloud: Cloud, fixture: str) -> list[str]:
+    unfired = cloud.world.faults.unfired()
+    if not unfired:
+        return []
+    lines = [f"mockcvm: {len(unfired)} injected fault(s) of {fixture} did not fire as often as asked:"]
+    lines.extend(f"  {fault.describe()}: fired {fault.fired} of {fault.times} time(s)" for fault in unfired)
+    lines.append(
+        "The code under test made fewer of those calls than the test expected. Inject with times= the number "
+        "of calls you expect, or turn this check off with @pytest.mark.mockcvm(assert_faults_fired=False) "
+        "(ini: mockcvm_assert_faults_fired = false)."
+    )
+    return ["\n".join(lines)]
 
 
 # -- fixtures ------------------------------------------------------------------------------------------------
@@ -208,59 +248,69 @@ def cvm_session(request: pytest.FixtureRequest) -> Iterator[Cloud]:
 def cvm_clock(request: pytest.FixtureRequest) -> Iterator[CvmClock]:
     """Frozen time the test moves: ``tick(seconds | timedelta)``, ``move_to(datetime | str)``, ``now()``.
 
-    Starts at ``clock_start`` (marker or ini) or at the current second. Works through freezegun, or drives
+    Starts at ``clock_start`` (marker or ini) or at the current second. With ``sleep="advance"`` (marker or
+    ini) ``time.sleep`` and ``asyncio.sleep`` move this clock instead of waiting; the default, ``"real"``,
+    sleeps for real. Works through freezegun, or drives
     time-machine when a travel is active or the test uses time-machine's ``time_machine`` fixture. Only
     forward: the fake never undoes. Time is unfrozen after the test (a freeze or travel it adopted keeps
     running).
     """
     from mockcvm.testing_clock import CvmClock, freezegun_active, time_machine_active
 
-    start, source = _gather(request, request.node).get("clock_start", (None, ""))
+    options = _gather(request, request.node)
+    start, source = options.get("clock_start", (None, ""))
     if source != "@pytest.mark.mockcvm" and (freezegun_active() or time_machine_active()):
         start = None  # a suite-wide default does not move a freeze or travel the test chose itself
     prefer = "time-machine" if "time_machine" in request.fixturenames else None
-    clock = CvmClock.start(start, prefer=prefer)
+    clock = CvmClock.start(start, prefer=prefer, sleep=_plugin_option(options, "sleep", "real"))
     try:
         yield clock
     finally:
         clock.stop()
 
 
-@pytest.fixture
-def cvm_client(cvm: Cloud) -> Any:
-    """The SDK's sync ``CvmClient`` (``cvm_client``) for the cloud's region, with throwaway credentials."""
-    from tencentcloud.common import credential
-    from tencentcloud.cvm.v20170312 import cvm_client as module
-
-    cvm.register_credentials(SECRET_ID, SECRET_KEY)
-    return module.CvmClient(credential.Credential(SECRET_ID, SECRET_KEY), cvm.options.region)
-
-
-@pytest.fixture
-def cvm_async_client(cvm: Cloud) -> Iterator[Any]:
-    """The async ``CvmClient`` (``cvm_client_async``, on httpx) for the cloud's region; await its methods."""
-    from tencentcloud.common import credential
-    from tencentcloud.cvm.v20170312 import cvm_client_async as module
-
-    cvm.register_credentials(SECRET_ID, SECRET_KEY)
-    client = module.CvmClient(credential.Credential(SECRET_ID, SECRET_KEY), cvm.options.region)
-    yield client
-    _close_async_client(client)
-
-
-def _close_async_client(client: Any) -> None:
-    import asyncio
-
-    http_client = getattr(client, "http_client", None)
-    if http_client is None or getattr(http_client, "is_closed", True):
-        return
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(client.close())
+tc_client = clients.tc_client
+globals().update(clients.service_fixtures())  # cvm_client, cvm_async_client, vpc_client, ... for every service
 
 
 # -- failure reports -----------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
+    used = [name for name in WORLD_FIXTURES if name in getattr(item, "fixturenames", ())]
+    if len(used) > 1:
+        pytest.fail(clients.two_worlds_message(used), pytrace=False)
+    outcome = yield
+    if outcome.excinfo is None and used and used[0] in _SHARED_WORLDS:
+        item.stash[_IN_FRONT] = _bring_to_front(getattr(item, "funcargs", {}).get(used[0]))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    in_front: list[Any] = item.stash.get(_IN_FRONT, [])
+    for transport in reversed(in_front):
+        transport.stop()
+    item.stash[_IN_FRONT] = []
+    yield
+
+
+def _bring_to_front(world: Any) -> list[Any]:
+    """Make a shared world answer this test's requests: a world started later (a session world first used in the
+    middle of a module) would otherwise answer them. Undone, innermost first, before the test's teardown."""
+    from mockcvm.cloud import Cloud
+
+    cloud = clients.cloud_of(world)
+    if not isinstance(cloud, Cloud) or world is not cloud:  # a server world is reached over the network
+        return []
+    from mockcvm.transports.httpx_transport import HttpxTransport
+    from mockcvm.transports.requests_transport import RequestsTransport
+
+    started = []
+    for transport in (RequestsTransport(cloud), HttpxTransport(cloud)):
+        transport.start()
+        started.append(transport)
+    return started
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -269,11 +319,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
         return
+    item.stash[_CALL_FAILED] = True
     funcargs: dict[str, Any] = getattr(item, "funcargs", None) or {}
-    for name in _CLOUD_FIXTURES:
-        cloud = funcargs.get(name)
-        dump: Optional[Callable[[], str]] = getattr(cloud, "dump", None)
-        if dump is None:  # absent, or a user's own fixture of the same name
+    for name in WORLD_FIXTURES:
+        if name not in funcargs:
+            continue
+        dump: Optional[Callable[[], str]] = getattr(clients.cloud_of(funcargs[name]), "dump", None)
+        if dump is None:  # a user's own fixture of the same name
             continue
         try:
             text = dump()

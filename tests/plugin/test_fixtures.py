@@ -94,8 +94,8 @@ def test_fixtures_give_a_fresh_cloud_and_sdk_clients(pytester: pytest.Pytester) 
             assert cvm_session.options.region == "ap-guangzhou"  # session: ini options only
 
 
-        def test_session_cloud_is_shared(cvm_session, cvm_module):
-            assert cvm_session is not cvm_module
+        def test_session_cloud_is_shared(cvm_session):
+            assert len(cvm_session.journal) == 0
         """
     )
     pytester.makepyfile(

@@ -3,7 +3,7 @@
 The rules are in docs/semantics.md (billing). In short: postpaid resources are rated per second and settled
 at every full hour (:mod:`mockcvm.services.billing.rating`); nothing ticks. Each account has at most one pending
 *wake-up* on the timeline, at or before the settlement hour at which its balance will first go below zero if nothing
-changes (closed form, O(1); recomputed when a rate rises or money moves). That settlement begins arrears (SPEC §5):
+changes (closed form, O(1); recomputed when a rate rises or money moves). That settlement begins arrears:
 
     arrears begins (settlement or set_balance leaves the balance < 0)
       + arrears_grace (2 h)    postpaid instances shut down: world.cvm.arrears_shutdown(inst), not charged

@@ -110,8 +110,8 @@ class CbsBackend:
         self.add(disk)
 
     def instance_released(self, instance: Instance, release_prepaid_data_disks: bool) -> None:
-        """Apply SPEC §7 to the instance's disks: the system disk and non-elastic disks are deleted; elastic
-        postpaid disks are deleted with ``DeleteWithInstance``, elastic prepaid disks with
+        """Apply the release rules to the instance's disks: the system disk and non-elastic disks are deleted;
+        elastic postpaid disks are deleted with ``DeleteWithInstance``, elastic prepaid disks with
         ``release_prepaid_data_disks``; every other elastic disk is detached and kept (UNATTACHED)."""
         for disk in self.attached_to(instance.instance_id, instance.uin, instance.region):
             if disk.usage == SYSTEM_DISK or not disk.portable:

@@ -63,7 +63,7 @@ class CvmBackend:
         self.begin(instance, "TerminateInstances", None, Step(models.TERMINATING, models.RELEASED))
 
     def arrears_shutdown(self, instance: Instance) -> None:
-        """Shut ``instance`` down for arrears (SPEC §5): STOPPED, STOP_CHARGING, EXPIRED, ARREAR. Not in the bin."""
+        """Shut ``instance`` down for arrears: STOPPED, STOP_CHARGING, EXPIRED, ARREAR. Not in the bin."""
         if instance.released or instance.state in (models.SHUTDOWN, models.TERMINATING):
             return
         self.in_flight.forget(instance)
@@ -178,7 +178,7 @@ class CvmBackend:
         instance.release_address = instance.release_prepaid_data_disks = False
 
     def schedule_expiry(self, instance: Instance) -> None:
-        """(Re)schedule what happens at ``instance.expired_time`` (SPEC §6)."""
+        """(Re)schedule what happens at ``instance.expired_time``."""
         self.world.timeline.cancel(self._expiry_events.pop(instance, None))
         if instance.expired_time is None:
             return

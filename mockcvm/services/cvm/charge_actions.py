@@ -1,4 +1,4 @@
-"""ModifyInstancesChargeType (SPEC §4: an instance with a pending scheduled destroy refuses it).
+"""ModifyInstancesChargeType (an instance with a pending scheduled destroy refuses it).
 
 POSTPAID_BY_HOUR -> PREPAID charges the prepaid price of ``Period`` months up front and sets ExpiredTime and
 RenewFlag; PREPAID -> POSTPAID_BY_HOUR clears them (no refund is modelled) and hourly billing starts.

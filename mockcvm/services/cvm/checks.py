@@ -1,6 +1,6 @@
 """Checks shared by the CVM actions: instance id lists, lookups, states. All raise ApiError, naming the instance.
 
-A batch is checked whole before anything changes (SPEC §3: a refused batch changes nothing).
+A batch is checked whole before anything changes (a refused batch changes nothing).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the Tencent Cloud console can do to instances and the API cannot (SPEC §3): destroy with "release now" or
+"""What the Tencent Cloud console can do to instances and the API cannot: destroy with "release now" or
 "release after 2 h", and recover a postpaid instance from the recycle bin.
 
 Unlike the API, the console acts instance by instance: each gets a :class:`ConsoleResult` saying what happened,

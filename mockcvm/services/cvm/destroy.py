@@ -1,4 +1,4 @@
-"""TerminateInstances, InquiryPriceTerminateInstances and RenewInstances (SPEC §3, §6)."""
+"""TerminateInstances, InquiryPriceTerminateInstances and RenewInstances."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The CVM instance lifecycle as a table (STYLE rule 7; SPEC §2, §3).
+"""The CVM instance lifecycle as a table.
 
 ``LIFECYCLE.step(operation, state)`` gives the :class:`Step` (state shown while in flight, state it settles
 into) or raises :class:`~mockcvm.engine.transitions.Refused` with the wire code for that state. The operations are
@@ -69,7 +69,7 @@ TRANSITIONAL = frozenset({PENDING, STARTING, STOPPING, REBOOTING, TERMINATING})
 
 
 def terminate_operation(state: str, prepaid: bool, postpaid_to_bin: bool) -> str:
-    """What TerminateInstances does to an instance (SPEC §3): into the bin, or destroyed."""
+    """What TerminateInstances does to an instance: into the bin, or destroyed."""
     if state in (SHUTDOWN, LAUNCH_FAILED):
         return DESTROY
     if prepaid or postpaid_to_bin:

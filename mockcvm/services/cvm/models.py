@@ -99,7 +99,7 @@ class Instance:
     #: While SHUTDOWN in the recycle bin: when it will be released.
     recycle_bin_deadline: Optional[float] = None
     released: bool = False
-    #: What the TerminateInstances that destroys (or bins) the instance asked for, applied at release (SPEC §7).
+    #: What the TerminateInstances that destroys (or bins) the instance asked for, applied at release.
     release_address: bool = False
     release_prepaid_data_disks: bool = False
     #: Why the instance was (or is being) released: "TerminateInstances", "recycle bin", "expiry", "timer", ...

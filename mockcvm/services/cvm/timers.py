@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 TIMER_ACTIONS = ("TerminateInstances",)
 STATUSES = ("UNDO", "DOING", "DONE")
-#: Charge types a timer may be set on (SPEC §3 treats SPOTPAID as postpaid).
+#: Charge types a timer may be set on (SPOTPAID counts as postpaid).
 TIMER_CHARGE_TYPES = ("POSTPAID_BY_HOUR", "SPOTPAID")
 
 

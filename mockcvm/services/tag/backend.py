@@ -109,7 +109,7 @@ class TagBackend:
         return instance
 
     def instance_released(self, instance: Instance) -> None:
-        """Forget ``instance``: its tags disappear from GetResources (SPEC §7)."""
+        """Forget ``instance``: its tags disappear from GetResources."""
         self.untrack(instance.uin, "instance", instance.instance_id)
 
     def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:

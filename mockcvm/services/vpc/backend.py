@@ -59,7 +59,7 @@ class VpcBackend:
 
     def instance_released(self, instance: Instance, release_address: bool) -> None:
         """Unbind the instance's elastic IPs and keep them, idle and charged; with ``release_address``
-        release the first EIP of the primary NIC instead (SPEC §7)."""
+        release the first EIP of the primary NIC instead."""
         self._wan.pop(instance.instance_id, None)  # the ordinary public IP goes with the instance
         self.network.release_address(instance.uin, instance.region, instance.subnet_id, instance.private_ip)
         bound = self._bound_to(instance)
