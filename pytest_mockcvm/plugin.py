@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator, Optional
 
 import pytest
 
-from pytest_mockcvm.server import cvm_server  # noqa: F401  (registers the fixture)
 from pytest_mockcvm import clients
 from pytest_mockcvm.clients import SECRET_ID, SECRET_KEY, WORLD_FIXTURES
+from pytest_mockcvm.server import cvm_server  # noqa: F401  (registers the fixture)
 
 if TYPE_CHECKING:
     from mockcvm.cloud import Cloud
@@ -288,9 +288,11 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    from mockcvm.transports import activations
+
     in_front: list[Any] = item.stash.get(_IN_FRONT, [])
-    for transport in reversed(in_front):
-        transport.stop()
+    for activation in reversed(in_front):
+        activations.leave(activation)
     item.stash[_IN_FRONT] = []
     yield
 
@@ -303,14 +305,9 @@ def _bring_to_front(world: Any) -> list[Any]:
     cloud = clients.cloud_of(world)
     if not isinstance(cloud, Cloud) or world is not cloud:  # a server world is reached over the network
         return []
-    from mockcvm.transports.httpx_transport import HttpxTransport
-    from mockcvm.transports.requests_transport import RequestsTransport
+    from mockcvm.transports import activations
 
-    started = []
-    for transport in (RequestsTransport(cloud), HttpxTransport(cloud)):
-        transport.start()
-        started.append(transport)
-    return started
+    return [activations.enter(cloud, "process")]
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -124,7 +124,7 @@ class ServedCloud:
         return self.read(lambda world: view.world_state(world, self.clock.frozen))
 
     def journal(self, limit: int) -> list[dict[str, Any]]:
-        return self.read(lambda world: view.journal(world.journal._calls[-limit:] if limit else []))
+        return self.read(lambda world: view.journal(list(world.journal)[-limit:] if limit else []))
 
     def move_clock(self, body: dict[str, Any]) -> dict[str, Any]:
         """``{"tick": seconds}``, ``{"move_to": "ISO 8601"}`` or ``{"freeze": true|false}``."""
