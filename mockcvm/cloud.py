@@ -145,6 +145,11 @@ class Cloud:
 
         With ``probability=p`` every call fails with that chance (seeded by the ``seed`` option) instead.
         The refused calls change nothing. Use ``"RequestLimitExceeded"`` to test retry code.
+
+        An action name that no faked service has (``service`` narrows the search) raises ``ValueError``
+        (:class:`~mockcvm.errors.UnknownActionName`) naming the closest ones. Returns the
+        :class:`~mockcvm.faults.Fault`, whose ``fired`` counts the calls it answered; under the pytest fixtures a
+        fault with ``times=N`` that fired fewer than N times fails the test at teardown.
         """
         with self.world.lock:
             return self.world.faults.inject(
