@@ -168,8 +168,9 @@ class Cloud:
         self.world.catch_up()
 
     def dump(self) -> str:
-        """The world as readable text (time, balances, instances with state and bin deadline, timers, what is due
-        next, the latest calls), after catching up with the clock. The pytest plugin adds it to failure reports."""
+        """The world as readable text (time, balances and when they run out, instances with state, tags and bin
+        deadline, disks, elastic IPs, scheduled destroys, what is due next, the latest calls), after catching up
+        with the clock. The pytest plugin adds it to failure reports."""
         from mockcvm.dump import dump_world
 
         with self.world.lock:
