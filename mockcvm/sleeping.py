@@ -47,6 +47,8 @@ class SleepPatch:
         """``time.sleep`` under ``sleep="advance"``: move the clock by ``seconds`` and return at once."""
         __tracebackhide__ = True
         try:
+            if isinstance(seconds, (str, bytes)):
+                raise TypeError
             length = float(seconds)  # what the real time.sleep accepts: numbers and objects with __float__
         except (TypeError, ValueError):
             raise TypeError(f"'{type(seconds).__name__}' object cannot be interpreted as an integer or float") from None
