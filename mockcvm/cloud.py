@@ -143,6 +143,11 @@ class Cloud:
 
         With ``probability=p`` every call fails with that chance (seeded by the ``seed`` option) instead.
         The refused calls change nothing. Use ``"RequestLimitExceeded"`` to test retry code.
+
+        An action name that no faked service has (``service`` narrows the search) raises ``ValueError``
+        (:class:`~mockcvm.errors.UnknownActionName`) naming the closest ones. Returns the
+        :class:`~mockcvm.faults.Fault`, whose ``fired`` counts the calls it answered; under the pytest fixtures a
+        fault with ``times=N`` that fired fewer than N times fails the test at teardown.
         """
         with self.world.lock:
             return self.world.faults.inject(
@@ -161,8 +166,9 @@ class Cloud:
         self.world.catch_up()
 
     def dump(self) -> str:
-        """The world as readable text (time, balances, instances with state and bin deadline, timers, what is due
-        next, the latest calls), after catching up with the clock. The pytest plugin adds it to failure reports."""
+        """The world as readable text (time, balances and when they run out, instances with state, tags and bin
+        deadline, disks, elastic IPs, scheduled destroys, what is due next, the latest calls), after catching up
+        with the clock. The pytest plugin adds it to failure reports."""
         from mockcvm.dump import dump_world
 
         with self.world.lock:

@@ -86,19 +86,23 @@ def _tags(resource: Any) -> list[str]:
     return ["tags " + ",".join(f"{key}={value}" for key, value in sorted(tags.items()))]
 
 
-def _live(backend: Any) -> list[Any]:
-    """The live resources a CBS or VPC backend keeps by id (released ones are dropped)."""
-    by_id = getattr(backend, "_by_id", None)
-    if not isinstance(by_id, dict):
-        return []
+def _live(backend: Any, store: str) -> list[Any]:
+    """The live resources a CBS or VPC backend keeps (its ``store``; released ones are dropped), in order."""
+    kept = getattr(backend, store, None)
+    everything = getattr(kept, "all", None)
+    if callable(everything):
+        found = list(everything())
+    else:
+        by_id = getattr(backend, "_by_id", None)
+        found = list(by_id.values()) if isinstance(by_id, dict) else []
     return sorted(
-        (r for r in by_id.values() if not _get(r, "released")),
-        key=lambda r: (str(_get(r, "region")), str(_get(r, "created_time")), str(r)),
+        (r for r in found if not _get(r, "released")),
+        key=lambda r: (str(_get(r, "region")), float(_get(r, "created_time") or 0)),
     )
 
 
 def _disks(world: World) -> list[str]:
-    disks = _live(world.cbs)
+    disks = _live(world.cbs, "disks")
     if not disks:
         return ["disks: none"]
     lines = [f"disks ({len(disks)}):"]
@@ -118,7 +122,7 @@ def _disks(world: World) -> list[str]:
 
 
 def _addresses(world: World) -> list[str]:
-    addresses = _live(world.vpc)
+    addresses = _live(world.vpc, "addresses")
     if not addresses:
         return ["elastic IPs: none"]
     lines = [f"elastic IPs ({len(addresses)}):"]

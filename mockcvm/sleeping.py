@@ -46,12 +46,16 @@ class SleepPatch:
     def time_sleep(self, seconds: float) -> None:
         """``time.sleep`` under ``sleep="advance"``: move the clock by ``seconds`` and return at once."""
         __tracebackhide__ = True
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise TypeError(f"'{type(seconds).__name__}' object cannot be interpreted as an integer or float")
-        if seconds < 0:
+        try:
+            if isinstance(seconds, (str, bytes)):
+                raise TypeError
+            length = float(seconds)  # what the real time.sleep accepts: numbers and objects with __float__
+        except (TypeError, ValueError):
+            raise TypeError(f"'{type(seconds).__name__}' object cannot be interpreted as an integer or float") from None
+        if length < 0:
             raise ValueError("sleep length must be non-negative")
-        if seconds:
-            self.clock.tick(seconds)
+        if length:
+            self.clock.tick(length)
 
     async def asyncio_sleep(self, delay: float, result: Any = None) -> Any:
         """``asyncio.sleep`` under ``sleep="advance"``: wake when the loop is idle and this is the earliest

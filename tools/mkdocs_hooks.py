@@ -52,8 +52,8 @@ def service_page(service: str) -> str:
         f"# {service} {version_of(service)}",
         "",
         f"mockcvm answers {len(faked)} of the {len(every)} actions of the official API description of "
-        f"`{service}`. Every other action answers `UnsupportedOperation` (\"mockcvm does not implement "
-        f"{service}:<Action> yet\"), and `strict=True` fails the test that calls one. Parameters are checked "
+        f"`{service}`. Every other action answers `UnsupportedOperation` (`mockcvm does not implement "
+        f"{service}:<Action> yet`), and `strict=True` fails the test that calls one. Parameters are checked "
         "against the official description for every action, faked or not.",
         "",
         "This page is generated from the action registry and from [the semantics](../semantics.md).",
@@ -99,3 +99,11 @@ def on_config(config: Any) -> Any:
         if isinstance(entry, dict) and "Services" in entry:
             entry["Services"] = [{service: f"services/{service}.md"} for service in services()]
     return config
+
+
+_ROLE = re.compile(r":(?:class|meth|func|data|mod|attr|exc|obj):(<code>)(?:~(?:[\w]+\.)*)?")
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Docstrings use reST roles (``:class:`Cloud```); show them as the plain code they wrap."""
+    return _ROLE.sub(r"\1", html)
