@@ -151,3 +151,11 @@ def _terminate(client: object, ids: list[str]) -> None:
     request = models.TerminateInstancesRequest()
     request.InstanceIds = ids
     client.TerminateInstances(request)  # type: ignore[attr-defined]
+
+
+def test_state_sync_normal_replays_the_same(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.db")
+    served = ServedCloud(make_options(transitions="immediate"), state_path=path, state_sync="normal")
+    served.control("balance", {"set": "42"})
+    assert served.store is not None and served.store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert ServedCloud(make_options(transitions="immediate"), state_path=path).cloud.balance() == 42
