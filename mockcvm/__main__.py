@@ -104,7 +104,16 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        world = server.served.world
         server.close()
+    if args.strict and (world.unimplemented or world.internal_errors):
+        from mockcvm.core import _check_strict
+
+        try:
+            _check_strict(server.served.cloud)
+        except AssertionError as exc:
+            print(f"mockcvm server --strict: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -225,10 +225,7 @@ class ServedCloud:
         except MockcvmError as exc:
             raise BadControlCall(str(exc)) from None
         return {
-            "results": [
-                {"instance_id": r.instance_id, "ok": r.ok, "state": r.state, "reason": r.reason}
-                for r in results.values()
-            ]
+            instance_id: {"ok": r.ok, "state": r.state, "reason": r.reason} for instance_id, r in results.items()
         }
 
     def _faults(self, body: dict[str, Any]) -> dict[str, Any]:
