@@ -13,7 +13,7 @@ import contextlib
 import json
 import random
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from mockcvm import snapshot
 from mockcvm.clock import iso
@@ -53,8 +53,10 @@ class ServedCloud:
         start: Optional[float] = None,
         state_path: Optional[str] = None,
         state_sync: str = "full",
+        credentials: Sequence[tuple[str, str, Optional[str]]] = (),
     ) -> None:
         self.options = options
+        self.credentials = tuple(credentials)
         self.clock = ServerClock(start, frozen)
         self.hosts = HostMap(options)
         self.cloud = Cloud(options)
@@ -83,7 +85,11 @@ class ServedCloud:
                     return
 
     def _new_world(self) -> ServerWorld:
-        return ServerWorld(self.options, self.clock, self._seed)
+        """A fresh world; the server's credentials are registered in it (before any replay needs them)."""
+        world = ServerWorld(self.options, self.clock, self._seed)
+        for secret_id, secret_key, uin in self.credentials:
+            world.accounts.register(secret_id, secret_key, uin)
+        return world
 
     # -- the API --------------------------------------------------------------------------------------------
 
