@@ -54,7 +54,7 @@ def states(cloud: Cloud, region: str = "ap-guangzhou") -> dict[str, str]:
     if not has_action("DescribeInstances"):
         with cloud.world.lock:
             cloud.world.catch_up()
-            found = cloud.world.cvm.instances_in(cloud.default_account, region).values()
+            found = list(cloud.world.cvm.instances_in(cloud.default_account, region))
             shown = {i.instance_id: i.state for i in found}
             cloud.world.cvm.seen(found)
             return shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcvm.dispatch import Context, action
-from mockcvm.services.cbs.describe import describe_disks
+from mockcvm.services.cbs.models import DISK
 
 
 @action("cbs", "CreateDisks")
@@ -27,8 +27,8 @@ def detach_disks(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("cbs", "DescribeDisks")
 def describe(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, page = describe_disks(ctx.world, ctx.account.uin, ctx.region, params)
-    return {"TotalCount": total, "DiskSet": [d.to_api() for d in page]}
+    total, page = ctx.world.cbs.describe(ctx.account.uin, ctx.region, params)
+    return {"TotalCount": total, "DiskSet": [DISK.render(d) for d in page]}
 
 
 @action("cbs", "TerminateDisks")

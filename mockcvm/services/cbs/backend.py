@@ -1,9 +1,9 @@
 """Cbs state and operations (cloud disks). Knows nothing of HTTP; raises ApiError.
 
-Disks are kept per (account, region) in an :class:`OrderedIndex` (DescribeDisks pages without touching the
-rest) and indexed by the instance they are attached to, so that the release of an instance touches only its
-own disks. A postpaid disk is charged ``price("disk_gb_hour") * DiskSize`` per hour from creation until it is
-deleted, attached or not, and also while its instance sits in the recycle bin (SPEC §5).
+Disks are kept in a :class:`Store` of the ``DISK`` kind (paging, filters, id checks and rendering come from the
+declaration in ``models.py``); its ``instance-id`` index finds the disks of an instance, so that the release of
+an instance touches only its own disks. A postpaid disk is charged ``price("disk_gb_hour") * DiskSize`` per
+hour from creation until it is deleted, attached or not, and also while its instance sits in the recycle bin.
 
 Local disks (``LOCAL_*`` types) are part of their host: they get an ``ldisk-`` id in the instance's
 description but no CBS record, and go with the instance.
@@ -11,17 +11,17 @@ description but no CBS record, and go with the instance.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
-from mockcvm.engine.ordered_index import OrderedIndex
+from mockcvm.engine.resources import Filter, Store
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
 from mockcvm.services.cbs.models import (
     ATTACHED,
     CLOUD_DISK_TYPES,
     DATA_DISK,
+    DISK,
     LOCAL_DISK_TYPES,
     POSTPAID,
     PREPAID,
@@ -29,14 +29,13 @@ from mockcvm.services.cbs.models import (
     UNATTACHED,
     Disk,
 )
+from mockcvm.services.cvm.models import INSTANCE_ID
 from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
 
-DISK_ID = re.compile(r"disk-[a-z0-9]{8}\Z")
-INSTANCE_ID = re.compile(r"ins-[a-z0-9]{8}\Z")
 MIN_SIZE, MAX_SIZE = 10, 32000
 MAX_CREATE = 50
 MAX_DISKS_PER_CALL = 100
@@ -51,9 +50,14 @@ MONTH = 30 * 86400
 class CbsBackend:
     def __init__(self, world: World) -> None:
         self.world = world
-        self._disks: dict[tuple[str, str], OrderedIndex[str, Disk]] = {}
-        self._by_id: dict[str, Disk] = {}
-        self._by_instance: dict[str, list[Disk]] = {}
+        self.disks: Store[Disk] = Store(
+            DISK.with_filters(
+                {
+                    "instance-ip-address": Filter(self._instance_ips),
+                    "instance-name": Filter(lambda d: self._instance_field(d, "name")),
+                }
+            )
+        )
 
     # -- hooks (docs/internals.md) ---------------------------------------------------------------------------
 
@@ -109,7 +113,7 @@ class CbsBackend:
         """Apply SPEC §7 to the instance's disks: the system disk and non-elastic disks are deleted; elastic
         postpaid disks are deleted with ``DeleteWithInstance``, elastic prepaid disks with
         ``release_prepaid_data_disks``; every other elastic disk is detached and kept (UNATTACHED)."""
-        for disk in self._by_instance.pop(instance.instance_id, []):
+        for disk in self.attached_to(instance.instance_id, instance.uin, instance.region):
             if disk.usage == SYSTEM_DISK or not disk.portable:
                 goes = True
             elif disk.charge_type == PREPAID:
@@ -120,20 +124,43 @@ class CbsBackend:
                 self._delete(disk)
             else:
                 disk.state, disk.instance_id = UNATTACHED, None
+                self.disks.changed(disk)
 
     # -- reads -----------------------------------------------------------------------------------------------
 
     def get(self, uin: str, region: str, disk_id: str) -> Optional[Disk]:
-        disk = self._by_id.get(disk_id)
-        if disk is None or disk.uin != uin or disk.region != region:
+        return self.disks.get(uin, region, disk_id)
+
+    def attached_to(self, instance_id: str, uin: str, region: str) -> list[Disk]:
+        return self.disks.by(uin, region, "instance-id", instance_id)
+
+    def describe(self, uin: str, region: str, params: dict[str, Any]) -> tuple[int, list[Disk]]:
+        """``(TotalCount, page)`` of DescribeDisks: ids or filters, then ``Order``/``OrderField``, then paging."""
+        order = params.get("Order", "ASC")
+        if order not in ("ASC", "DESC"):
+            raise InvalidParameterValue(f"Order must be ASC or DESC, got {order!r}.")
+        order_field = params.get("OrderField", "CREATE_TIME")
+        if order_field not in ("CREATE_TIME", "DEADLINE"):
+            raise InvalidParameterValue(f"OrderField must be CREATE_TIME or DEADLINE, got {order_field!r}.")
+        ids, filters = params.get("DiskIds"), params.get("Filters")
+        if order == "ASC" and order_field == "CREATE_TIME":
+            return self.disks.describe(uin, region, ids, filters, params.get("Offset"), params.get("Limit"))
+        start, size = self.disks.paging(params.get("Offset"), params.get("Limit"))
+        selected = self.disks.select(uin, region, ids, filters)
+        if order_field == "DEADLINE":
+            selected.sort(key=lambda d: d.deadline if d.deadline is not None else float("inf"))
+        if order == "DESC":
+            selected.reverse()
+        return len(selected), selected[start : start + size]
+
+    def _instance_field(self, disk: Disk, field: str) -> Optional[str]:
+        if disk.instance_id is None:
             return None
-        return disk
+        instance = self.world.tag.find_instance(disk.uin, disk.region, disk.instance_id)
+        return None if instance is None else getattr(instance, field)
 
-    def index(self, uin: str, region: str) -> Optional[OrderedIndex[str, Disk]]:
-        return self._disks.get((uin, region))
-
-    def attached_to(self, instance_id: str) -> list[Disk]:
-        return list(self._by_instance.get(instance_id, ()))
+    def _instance_ips(self, disk: Disk) -> list[str]:
+        return [ip for ip in (self._instance_field(disk, "private_ip"), self._instance_field(disk, "public_ip")) if ip]
 
     # -- changes ---------------------------------------------------------------------------------------------
 
@@ -197,14 +224,7 @@ class CbsBackend:
 
     def add(self, disk: Disk) -> None:
         """Put a disk into the world (also used by control APIs and benchmarks); postpaid disks start charging."""
-        key = (disk.uin, disk.region)
-        index = self._disks.get(key)
-        if index is None:
-            index = self._disks[key] = OrderedIndex()
-        index.add(disk.disk_id, disk)
-        self._by_id[disk.disk_id] = disk
-        if disk.instance_id:
-            self._by_instance.setdefault(disk.instance_id, []).append(disk)
+        self.disks.add(disk)
         self.world.tag.track("volume", disk.disk_id, disk)
         if disk.charge_type == POSTPAID:
             self._rate(disk, self.world.billing.price("disk_gb_hour") * disk.disk_size)
@@ -225,7 +245,7 @@ class CbsBackend:
                     f"{instance.zone}; a disk attaches only in its own zone.",
                     code="ResourceUnavailable.ZoneNotMatch",
                 )
-        data_disks = [d for d in self._by_instance.get(instance.instance_id, ()) if d.usage == DATA_DISK]
+        data_disks = [d for d in self.attached_to(instance.instance_id, uin, region) if d.usage == DATA_DISK]
         if len(data_disks) + len(disks) > MAX_DATA_DISKS_PER_INSTANCE:
             raise ApiError(
                 f"The instance {instance.instance_id} would have {len(data_disks) + len(disks)} data disks; at "
@@ -237,7 +257,7 @@ class CbsBackend:
             disk.state, disk.instance_id, disk.last_instance_id = ATTACHED, instance.instance_id, instance.instance_id
             if delete_with_instance is not None:
                 disk.delete_with_instance = bool(delete_with_instance)
-            self._by_instance.setdefault(instance.instance_id, []).append(disk)
+            self.disks.changed(disk)
             instance.data_disks.append(disk.to_instance_data_disk())
 
     def detach(self, uin: str, region: str, params: dict[str, Any]) -> None:
@@ -279,20 +299,7 @@ class CbsBackend:
     # -- internals -------------------------------------------------------------------------------------------
 
     def _existing_all(self, uin: str, region: str, disk_ids: list[str]) -> list[Disk]:
-        if len(disk_ids) > MAX_DISKS_PER_CALL:
-            raise ApiError(
-                f"{len(disk_ids)} disks were given; at most {MAX_DISKS_PER_CALL} are allowed.",
-                code="InvalidParameterValue.LimitExceeded",
-            )
-        for disk_id in disk_ids:
-            check_disk_id(disk_id)
-        disks = []
-        for disk_id in dict.fromkeys(disk_ids):
-            disk = self.get(uin, region, disk_id)
-            if disk is None:
-                raise ApiError(f"The disk {disk_id} does not exist in {region}.", code="InvalidDiskId.NotFound")
-            disks.append(disk)
-        return disks
+        return self.disks.existing_all(uin, region, disk_ids, "disks")
 
     def _instance(self, uin: str, region: str, instance_id: str) -> Instance:
         if not INSTANCE_ID.match(instance_id):
@@ -329,25 +336,18 @@ class CbsBackend:
         host_id = disk.instance_id
         if host_id is None:
             return
-        attached = self._by_instance.get(host_id, [])
-        if disk in attached:
-            attached.remove(disk)
-        if not attached:
-            self._by_instance.pop(host_id, None)
         host = self.world.tag.find_instance(disk.uin, disk.region, host_id)
         if host is not None:
             host.data_disks[:] = [d for d in host.data_disks if d.get("DiskId") != disk.disk_id]
         disk.state, disk.instance_id = UNATTACHED, None
+        self.disks.changed(disk)
 
     def _delete(self, disk: Disk) -> None:
         if disk.charge_type == POSTPAID:
             self._rate(disk, Decimal(0))
         disk.released = True
         disk.state, disk.instance_id = UNATTACHED, None
-        self._by_id.pop(disk.disk_id, None)
-        index = self._disks.get((disk.uin, disk.region))
-        if index is not None:
-            index.remove(disk.disk_id)
+        self.disks.remove(disk)
         self.world.tag.untrack(disk.uin, "volume", disk.disk_id)
 
     def _rate(self, disk: Disk, rate: Decimal) -> None:
@@ -356,12 +356,6 @@ class CbsBackend:
     def _new_id(self) -> str:
         while True:
             disk_id = self.world.ids.short("disk")
-            if disk_id not in self._by_id:
+            if disk_id not in self.disks:
                 return disk_id
 
-
-def check_disk_id(disk_id: str) -> None:
-    if not DISK_ID.match(disk_id):
-        raise InvalidParameterValue(
-            f"The disk id {disk_id!r} is malformed; expected disk- and 8 letters or digits (disk-11112222)."
-        )

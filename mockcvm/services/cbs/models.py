@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from mockcvm import clock
 from mockcvm.compat import SLOTS
+from mockcvm.engine.resources import Codes, Filter, Kind
 
 # DiskState values the fake uses (the API also has ATTACHING, DETACHING, EXPANDING, ROLLBACKING, DUMPING).
 ATTACHED = "ATTACHED"
@@ -55,62 +56,6 @@ class Disk:
     def attached(self) -> bool:
         return self.instance_id is not None
 
-    def to_api(self) -> dict[str, Any]:
-        """The ``Disk`` object of DescribeDisks (every member the schema says is always returned)."""
-        prepaid = self.charge_type == PREPAID and self.deadline is not None
-        return {
-            "DeleteWithInstance": self.delete_with_instance,
-            "RenewFlag": self.renew_flag,
-            "DiskType": self.disk_type,
-            "DiskState": self.state,
-            "SnapshotCount": 0,
-            "AutoRenewFlagError": False,
-            "Rollbacking": False,
-            "InstanceIdList": [self.instance_id] if self.instance_id else [],
-            "Encrypt": self.encrypt,
-            "DiskName": self.name,
-            "BackupDisk": False,
-            "Tags": [{"Key": k, "Value": v} for k, v in self.tags.items()],
-            "InstanceId": self.instance_id or "",
-            "AttachMode": "PF" if self.attached else "",
-            "AutoSnapshotPolicyIds": [],
-            "ThroughputPerformance": 0,
-            "Migrating": False,
-            "DiskId": self.disk_id,
-            "SnapshotSize": 0,
-            "Placement": {
-                "Zone": self.zone,
-                "CageId": "",
-                "ProjectId": self.project_id,
-                "ProjectName": "默认项目",
-                "CdcName": "",
-                "CdcId": "",
-                "DedicatedClusterId": "",
-            },
-            "IsReturnable": self.charge_type == PREPAID,
-            "DeadlineTime": clock.spaced(self.deadline) if prepaid and self.deadline is not None else None,
-            "Attached": self.attached,
-            "DiskSize": self.disk_size,
-            "MigratePercent": 0,
-            "DiskUsage": self.usage,
-            "DiskChargeType": self.charge_type,
-            "Portable": self.portable,
-            "SnapshotAbility": True,
-            "DeadlineError": False,
-            "RollbackPercent": 0,
-            "DifferDaysOfDeadline": -1,
-            "ReturnFailCode": 0,
-            "Shareable": self.shareable,
-            "CreateTime": self.created_text,
-            "DeleteSnapshot": 0,
-            "DiskBackupQuota": 0,
-            "DiskBackupCount": 0,
-            "InstanceType": "CVM",
-            "LastAttachInsId": self.last_instance_id,
-            "ErrorPrompt": "",
-            "BurstPerformance": False,
-        }
-
     def to_instance_data_disk(self) -> dict[str, Any]:
         """How the disk reads in an instance's ``DataDisks`` (DescribeInstances) once attached to it."""
         return {
@@ -120,3 +65,72 @@ class Disk:
             "DeleteWithInstance": self.delete_with_instance,
             "Encrypt": self.encrypt,
         }
+
+
+#: The cloud disk as a resource kind: the ``Disk`` object of DescribeDisks, its filters and its codes (the
+#: filters that read the disk's instance are added by the backend, which knows the world).
+DISK: Kind[Disk] = Kind(
+    service="cbs",
+    output="Disk",
+    noun="disk",
+    id_attr="disk_id",
+    id_prefix="disk",
+    codes=Codes(
+        malformed="InvalidParameterValue",
+        not_found="InvalidDiskId.NotFound",
+        coexist="InvalidParameterValue",
+        unknown_filter="InvalidFilter",
+        paging="InvalidParameterValue",
+    ),
+    render={
+        "DeleteWithInstance": lambda d: d.delete_with_instance,
+        "RenewFlag": lambda d: d.renew_flag,
+        "DiskType": lambda d: d.disk_type,
+        "DiskState": lambda d: d.state,
+        "InstanceIdList": lambda d: [d.instance_id] if d.instance_id else [],
+        "Encrypt": lambda d: d.encrypt,
+        "DiskName": lambda d: d.name,
+        "Tags": lambda d: [{"Key": k, "Value": v} for k, v in d.tags.items()],
+        "InstanceId": lambda d: d.instance_id or "",
+        "AttachMode": lambda d: "PF" if d.attached else "",
+        "DiskId": lambda d: d.disk_id,
+        "Placement": lambda d: {
+            "Zone": d.zone,
+            "CageId": "",
+            "ProjectId": d.project_id,
+            "ProjectName": "默认项目",
+            "CdcName": "",
+            "CdcId": "",
+            "DedicatedClusterId": "",
+        },
+        "IsReturnable": lambda d: d.charge_type == PREPAID,
+        "DeadlineTime": lambda d: clock.spaced(d.deadline) if d.charge_type == PREPAID and d.deadline is not None
+        else None,
+        "Attached": lambda d: d.attached,
+        "DiskSize": lambda d: d.disk_size,
+        "DiskUsage": lambda d: d.usage,
+        "DiskChargeType": lambda d: d.charge_type,
+        "Portable": lambda d: d.portable,
+        "SnapshotAbility": lambda d: True,
+        "DifferDaysOfDeadline": lambda d: -1,
+        "Shareable": lambda d: d.shareable,
+        "CreateTime": lambda d: d.created_text,
+        "InstanceType": lambda d: "CVM",
+        "LastAttachInsId": lambda d: d.last_instance_id,
+    },
+    filters={
+        "disk-usage": Filter(lambda d: d.usage, indexed=True),
+        "disk-charge-type": Filter(lambda d: d.charge_type, indexed=True),
+        "portable": Filter(lambda d: "TRUE" if d.portable else "FALSE"),
+        "project-id": Filter(lambda d: str(d.project_id)),
+        "disk-id": Filter(lambda d: d.disk_id),
+        "disk-name": Filter(lambda d: d.name),
+        "disk-type": Filter(lambda d: d.disk_type, indexed=True),
+        "disk-state": Filter(lambda d: d.state, indexed=True),
+        "instance-id": Filter(lambda d: d.instance_id, indexed=True),
+        "zone": Filter(lambda d: d.zone, indexed=True),
+        "dedicated-cluster-id": Filter(lambda d: None),
+        "cluster-group-id": Filter(lambda d: None),
+    },
+    tags=lambda d: d.tags,
+)

@@ -4,33 +4,35 @@ Knows nothing of HTTP; the operations behind the API actions live beside it (``l
 ``describe``) and change instances only through the methods here, so that every change is followed by
 ``world.billing.instance_changed`` and every release by ``world.instance_released`` (docs/internals.md).
 
-Instances are kept in one insertion-ordered dict per (uin, region): a page or an id lookup costs the same with
-ten instances or a hundred thousand.
+Instances are kept in a :class:`Store` of the ``INSTANCE`` kind (``describe.py``): per (uin, region) in launch
+order, by id, with the filters' indexes, so a page or an id lookup costs the same with ten instances or a
+hundred thousand.
 """
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from mockcvm import clock
+from mockcvm.engine.resources import Filter, Store
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.engine.transitions import InFlight, Step
 from mockcvm.services.cvm import models
+from mockcvm.services.cvm.describe import INSTANCE, public_ips
 from mockcvm.services.cvm.lifecycle import LIFECYCLE
 from mockcvm.services.cvm.models import Instance
 
 if TYPE_CHECKING:
     from mockcvm.world import World
 
-_EMPTY: dict[str, Instance] = {}
-
 
 class CvmBackend:
     def __init__(self, world: World) -> None:
         self.world = world
-        self._instances: dict[tuple[str, str], dict[str, Instance]] = {}
+        self.instances: Store[Instance] = Store(
+            INSTANCE.with_filters({"public-ip-address": Filter(lambda i: public_ips(i, self))})
+        )
         #: (uin, region, ClientToken) -> the ids RunInstances answered for it.
         self.client_tokens: dict[tuple[str, str, str], list[str]] = {}
         self._bin_events: dict[Instance, Event] = {}
@@ -48,16 +50,11 @@ class CvmBackend:
 
     def get(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The instance, or None if it does not exist (or was released)."""
-        return self._instances.get((uin, region), _EMPTY).get(instance_id)
+        return self.instances.get(uin, region, instance_id)
 
     def all_instances(self, uin: Optional[str] = None) -> list[Instance]:
         """Every instance not yet released (of ``uin``, or of every account), in launch order per region."""
-        return [
-            instance
-            for (owner, _region), instances in self._instances.items()
-            if uin is None or owner == uin
-            for instance in instances.values()
-        ]
+        return self.instances.all(uin)
 
     def release_now(self, instance: Instance, reason: str) -> None:
         """Release ``instance`` directly, without the recycle bin: TERMINATING, then gone (scheduled destroy,
@@ -91,12 +88,12 @@ class CvmBackend:
 
     # -- the store --------------------------------------------------------------------------------------------
 
-    def instances_in(self, uin: str, region: str) -> dict[str, Instance]:
-        """The live dict of (uin, region), in launch order; do not change it directly."""
-        return self._instances.get((uin, region), _EMPTY)
+    def instances_in(self, uin: str, region: str) -> Iterator[Instance]:
+        """The instances of (uin, region), in launch order."""
+        return self.instances.in_region(uin, region)
 
     def add(self, instance: Instance) -> None:
-        self._instances.setdefault((instance.uin, instance.region), {})[instance.instance_id] = instance
+        self.instances.add(instance)
 
     # -- operations in flight ---------------------------------------------------------------------------------
 
@@ -142,7 +139,7 @@ class CvmBackend:
     # -- release, recycle bin, expiry -------------------------------------------------------------------------
 
     def _release(self, instance: Instance) -> None:
-        self._instances.get((instance.uin, instance.region), {}).pop(instance.instance_id, None)
+        self.instances.remove(instance)
         self.in_flight.forget(instance)
         self.world.timeline.cancel(self._bin_events.pop(instance, None))
         self.world.timeline.cancel(self._expiry_events.pop(instance, None))
@@ -233,20 +230,6 @@ class CvmBackend:
     def new_public_ip(self) -> str:
         bits = int(self.world.ids.random() * (1 << 24))
         return f"43.{(bits >> 16) & 255}.{(bits >> 8) & 255}.{max(bits & 255, 1)}"
-
-
-def uuid_of(instance: Instance) -> str:
-    """The instance's Uuid: derived from its id the first time it is read (seeded instances start without one)."""
-    if not instance.uuid:
-        instance.uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, instance.instance_id))
-    return instance.uuid
-
-
-def host_name_of(instance: Instance) -> str:
-    if instance.host_name:
-        return instance.host_name
-    parts = instance.private_ip.split(".")
-    return f"VM-{parts[2]}-{parts[3]}-tencentos" if len(parts) == 4 else instance.instance_id
 
 
 def add_months(epoch: float, months: int) -> float:

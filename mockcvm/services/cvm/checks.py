@@ -40,10 +40,9 @@ def instance_ids(value: Any, action: str, required: bool = True, limit: int = MA
 
 def find_all(backend: CvmBackend, uin: str, region: str, ids: list[str]) -> list[Instance]:
     """The instances of ``ids``; ``InvalidInstanceId.NotFound`` naming the first unknown (or released) one."""
-    instances = backend.instances_in(uin, region)
     found: list[Instance] = []
     for instance_id in ids:
-        instance = instances.get(instance_id)
+        instance = backend.get(uin, region, instance_id)
         if instance is None:
             raise ApiError(
                 f"The instance `{instance_id}` does not exist in {region} (or has been released).",

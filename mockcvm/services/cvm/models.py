@@ -7,6 +7,7 @@ read these fields and are told about changes through the hooks named in docs/int
 from __future__ import annotations
 
 import re
+import uuid as uuid_module
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -112,3 +113,17 @@ class Instance:
     def charge_class(self) -> str:
         """PREPAID, or POSTPAID for both POSTPAID_BY_HOUR and SPOTPAID (they share every lifecycle rule)."""
         return PREPAID if self.charge_type == PREPAID else POSTPAID
+
+
+def uuid_of(instance: Instance) -> str:
+    """The instance's Uuid: derived from its id the first time it is read (seeded instances start without one)."""
+    if not instance.uuid:
+        instance.uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, instance.instance_id))
+    return instance.uuid
+
+
+def host_name_of(instance: Instance) -> str:
+    if instance.host_name:
+        return instance.host_name
+    parts = instance.private_ip.split(".")
+    return f"VM-{parts[2]}-{parts[3]}-tencentos" if len(parts) == 4 else instance.instance_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcvm.dispatch import Context, action
+from mockcvm.services.vpc.models import ADDRESS
 
 
 @action("vpc", "AllocateAddresses")
@@ -28,15 +29,8 @@ def disassociate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 
 @action("vpc", "DescribeAddresses")
 def describe_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, page = ctx.world.vpc.describe(
-        ctx.account.uin,
-        ctx.region,
-        params.get("AddressIds"),
-        params.get("Filters"),
-        params.get("Offset"),
-        params.get("Limit"),
-    )
-    return {"TotalCount": total, "AddressSet": [a.to_api() for a in page]}
+    total, page = ctx.world.vpc.describe(ctx.account.uin, ctx.region, params)
+    return {"TotalCount": total, "AddressSet": [ADDRESS.render(a) for a in page]}
 
 
 @action("vpc", "ReleaseAddresses")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from mockcvm import clock
 from mockcvm.compat import SLOTS
+from mockcvm.engine.resources import Codes, Filter, Kind
 
 # AddressStatus values the fake uses (the API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
 BIND = "BIND"
@@ -36,30 +37,50 @@ class Address:
     def __post_init__(self) -> None:
         self.created_text = clock.iso(self.created_time)
 
-    def to_api(self) -> dict[str, Any]:
-        """The ``Address`` object of DescribeAddresses (every member the schema says is always returned)."""
-        bound = self.status == BIND
-        return {
-            "AddressId": self.address_id,
-            "AddressName": self.name,
-            "AddressStatus": self.status,
-            "AddressIp": self.address_ip,
-            "InstanceId": self.instance_id,
-            "CreatedTime": self.created_text,
-            "NetworkInterfaceId": None,
-            "PrivateAddressIp": self.private_ip if bound else None,
-            "IsArrears": False,
-            "IsBlocked": False,
-            "IsEipDirectConnection": False,
-            "AddressType": self.address_type,
-            "CascadeRelease": False,
-            "EipAlgType": {"Ftp": False, "Sip": False},
-            "InternetServiceProvider": self.isp,
-            "LocalBgp": False,
-            "Bandwidth": self.bandwidth,
-            "InternetChargeType": self.internet_charge_type,
-            "TagSet": [{"Key": k, "Value": v} for k, v in self.tags.items()],
-            "DeadlineDate": None,
-            "InstanceType": "CVM" if bound else None,
-            "Egress": "center_egress1",
-        }
+
+def _bound(a: Address) -> bool:
+    return a.status == BIND
+
+
+#: The EIP as a resource kind: the ``Address`` object of DescribeAddresses, its filters and its codes.
+ADDRESS: Kind[Address] = Kind(
+    service="vpc",
+    output="Address",
+    noun="EIP",
+    id_attr="address_id",
+    id_prefix="eip",
+    codes=Codes(malformed="InvalidParameterValue.AddressIdMalformed", not_found="InvalidAddressId.NotFound"),
+    render={
+        "AddressId": lambda a: a.address_id,
+        "AddressName": lambda a: a.name,
+        "AddressStatus": lambda a: a.status,
+        "AddressIp": lambda a: a.address_ip,
+        "InstanceId": lambda a: a.instance_id,
+        "CreatedTime": lambda a: a.created_text,
+        "NetworkInterfaceId": lambda a: None,
+        "PrivateAddressIp": lambda a: a.private_ip if _bound(a) else None,
+        "AddressType": lambda a: a.address_type,
+        "InternetServiceProvider": lambda a: a.isp,
+        "Bandwidth": lambda a: a.bandwidth,
+        "InternetChargeType": lambda a: a.internet_charge_type,
+        "TagSet": lambda a: [{"Key": k, "Value": v} for k, v in a.tags.items()],
+        "DeadlineDate": lambda a: None,
+        "InstanceType": lambda a: "CVM" if _bound(a) else None,
+        "Egress": lambda a: "center_egress1",
+    },
+    filters={
+        "address-id": Filter(lambda a: a.address_id),
+        "address-name": Filter(lambda a: a.name),
+        "address-ip": Filter(lambda a: a.address_ip, indexed=True),
+        "address-status": Filter(lambda a: a.status, indexed=True),
+        "instance-id": Filter(lambda a: a.instance_id, indexed=True),
+        "private-ip-address": Filter(lambda a: a.private_ip, indexed=True),
+        "network-interface-id": Filter(lambda a: None),
+        "is-arrears": Filter(lambda a: "FALSE"),
+        "instance-type": Filter(lambda a: "CVM" if _bound(a) else None),
+        "address-type": Filter(lambda a: a.address_type, indexed=True),
+        "address-isp": Filter(lambda a: a.isp),
+        "dedicated-cluster-id": Filter(lambda a: None),
+    },
+    tags=lambda a: a.tags,
+)

@@ -1,0 +1,503 @@
+"""The resource layer: a resource kind is a declaration; Describe, paging, filters, id checks and rendering come
+from it (docs/internals.md, "The resource layer").
+
+A :class:`Kind` declares, for one kind of resource (an EIP, a disk, a VPC, ...):
+
+- its id: prefix and format, and the wire codes of a malformed id, an unknown id and too many ids;
+- its official output object, rendered from the schema's member list: a member the kind reads is read, every
+  other always-returned member gets the neutral value of its type (``""``, ``0``, ``False``, ``[]``, an object of
+  neutral values), so every answer carries every always-returned member with the right type;
+- its documented filters, name -> :class:`Filter` (how to read the value(s); ``indexed`` ones are looked up in an
+  index kept at write time instead of scanning), plus ``tag:<key>``, ``tag-key`` and ``tag-value`` when the kind
+  has tags, and the wire codes of an unknown filter and of too many filters or values.
+
+A :class:`Store` keeps the live resources of one kind: per (account, region) in creation order in an
+:class:`OrderedIndex` (an unfiltered page costs O(page)), by id, and one index per indexed filter (value ->
+resources in creation order), updated by :meth:`Store.add`, :meth:`Store.remove` and :meth:`Store.changed`.
+A backend that changes an indexed attribute calls ``changed`` afterwards. :meth:`Store.describe` answers
+ids-or-filters-then-page for every Describe action.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterable, Iterator, Optional, TypeVar, Union
+
+from mockcvm.engine.ordered_index import OrderedIndex
+from mockcvm.errors import ApiError
+from mockcvm.protocol import schema
+
+R = TypeVar("R")
+Value = Union[Optional[str], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The wire codes a kind answers with (each from the service's ``errorcodes.py``)."""
+
+    malformed: str
+    not_found: str
+    ids_limit: str = "InvalidParameterValue.LimitExceeded"
+    coexist: Optional[str] = "InvalidParameter.Coexist"  # ids and Filters together; None: allowed (AND)
+    unknown_filter: str = "InvalidParameter.FilterInvalidKey"
+    filters_limit: str = "InvalidParameterValue.LimitExceeded"
+    values_limit: str = "InvalidParameterValue.LimitExceeded"
+    paging: str = "InvalidParameterValue.Range"
+
+
+class Filter:
+    """One documented filter: ``read`` gives a resource's value(s) as strings; a resource matches when one of
+    them is among the filter's ``Values``. ``test(resource, values)`` replaces that rule for filters that do not
+    select by value (a substring, a time range); such filters cannot be indexed. ``check`` validates the values
+    (raising ApiError) before anything is read."""
+
+    __slots__ = ("read", "indexed", "test", "check")
+
+    def __init__(
+        self,
+        read: Optional[Callable[[Any], Value]] = None,
+        *,
+        indexed: bool = False,
+        test: Optional[Callable[[Any, list[str]], bool]] = None,
+        check: Optional[Callable[[list[str]], None]] = None,
+    ) -> None:
+        if (read is None) == (test is None):
+            raise TypeError("a Filter needs exactly one of read or test")
+        if indexed and read is None:
+            raise TypeError("only a filter that reads values can be indexed")
+        self.read, self.indexed, self.test, self.check = read, indexed, test, check
+
+
+#: A filter ready to apply: (name, filter, wanted values).
+Compiled = tuple[str, Filter, frozenset[str]]
+
+
+class Kind(Generic[R]):
+    """The declaration of one kind of resource (module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        output: Optional[str],
+        noun: str,
+        id_attr: str,
+        id_prefix: str,
+        codes: Codes,
+        render: Optional[dict[str, Callable[[R], Any]]] = None,
+        filters: Optional[dict[str, Filter]] = None,
+        tags: Optional[Callable[[R], dict[str, str]]] = None,
+        id_pattern: Optional[str] = None,
+        max_ids: int = 100,
+        max_filters: int = 10,
+        max_values: int = 100,
+        default_limit: int = 20,
+        max_limit: int = 100,
+    ) -> None:
+        self.service, self.output, self.noun = service, output, noun
+        self.id_attr, self.id_prefix, self.codes = id_attr, id_prefix, codes
+        self.id_regex = re.compile(id_pattern or rf"{re.escape(id_prefix)}-[a-z0-9]{{8}}\Z")
+        self.readers = render or {}
+        self.filters = filters or {}
+        self.tags = tags
+        self.max_ids, self.max_filters, self.max_values = max_ids, max_filters, max_values
+        self.default_limit, self.max_limit = default_limit, max_limit
+        self._plan: Optional[list[tuple[str, Callable[[R], Any]]]] = None
+
+    def with_filters(self, filters: dict[str, Filter]) -> Kind[R]:
+        """This kind with more filters (those that need the world, such as a disk's instance name)."""
+        extended = copy.copy(self)
+        extended.filters = {**self.filters, **filters}
+        return extended
+
+    # -- ids --------------------------------------------------------------------------------------------------
+
+    def id_of(self, resource: R) -> str:
+        return getattr(resource, self.id_attr)  # type: ignore[no-any-return]
+
+    def check_id(self, resource_id: str) -> None:
+        if not self.id_regex.match(resource_id):
+            raise ApiError(
+                f"The {self.noun} id {resource_id!r} is malformed; expected {self.id_prefix}- and 8 letters or "
+                f"digits ({self.id_prefix}-1a2b3c4d).",
+                code=self.codes.malformed,
+            )
+
+    def check_ids(self, ids: list[str], what: str = "") -> list[str]:
+        """``ids`` checked (count, format), duplicates dropped, in the order given."""
+        if len(ids) > self.max_ids:
+            raise ApiError(
+                f"{len(ids)} {what or self.noun + ' ids'} were given; at most {self.max_ids} are allowed.",
+                code=self.codes.ids_limit,
+            )
+        for resource_id in ids:
+            self.check_id(resource_id)
+        return list(dict.fromkeys(ids))
+
+    def not_found(self, resource_id: str, region: str) -> ApiError:
+        return ApiError(f"The {self.noun} {resource_id} does not exist in {region}.", code=self.codes.not_found)
+
+    # -- filters ----------------------------------------------------------------------------------------------
+
+    def compile(self, filters: list[dict[str, Any]]) -> list[Compiled]:
+        """``Filters`` checked (names, counts, values) and ready for :func:`matches`."""
+        if len(filters) > self.max_filters:
+            raise ApiError(
+                f"{len(filters)} filters were given; at most {self.max_filters} are allowed.",
+                code=self.codes.filters_limit,
+            )
+        compiled = []
+        for item in filters:
+            name, values = item["Name"], list(item["Values"])
+            if len(values) > self.max_values:
+                raise ApiError(
+                    f"The filter {name!r} has {len(values)} values; at most {self.max_values} are allowed.",
+                    code=self.codes.values_limit,
+                )
+            spec = self._filter(name)
+            if spec.check is not None:
+                spec.check(values)
+            compiled.append((name, spec, frozenset(values)))
+        return compiled
+
+    def _filter(self, name: str) -> Filter:
+        spec = self.filters.get(name)
+        if spec is not None:
+            return spec
+        tags = self.tags
+        if tags is not None:
+            if name.startswith("tag:") and len(name) > 4:
+                key = name[4:]
+                return Filter(lambda r: tags(r).get(key))
+            if name == "tag-key":
+                return Filter(lambda r: tags(r).keys())
+            if name == "tag-value":
+                return Filter(lambda r: tags(r).values())
+        known = ", ".join([*self.filters, *(("tag-key", "tag-value", "tag:<key>") if tags else ())])
+        raise ApiError(f"The filter {name!r} is not supported; supported filters: {known}.",
+                       code=self.codes.unknown_filter)
+
+    # -- rendering --------------------------------------------------------------------------------------------
+
+    def render(self, resource: R) -> dict[str, Any]:
+        """The official output object of ``resource``: every always-returned member, with its type."""
+        plan = self._plan
+        if plan is None:
+            plan = self._plan = self._make_plan()
+        return {name: read(resource) for name, read in plan}
+
+    def _make_plan(self) -> list[tuple[str, Callable[[R], Any]]]:
+        if self.output is None:
+            raise TypeError(f"the {self.noun} kind declares no output object")
+        spec = schema.members(self.service, self.output)
+        unknown = set(self.readers) - set(spec)
+        if unknown:
+            raise TypeError(f"{self.output} has no member(s) {sorted(unknown)} in the {self.service} schema")
+        plan: list[tuple[str, Callable[[R], Any]]] = []
+        for name, member in spec.items():
+            reader = self.readers.get(name)
+            if reader is None:
+                if not member[3]:
+                    continue  # may be absent: the SDK reads an absent member as None
+                reader = _constant(neutral(self.service, member))
+            plan.append((name, reader))
+        return plan
+
+
+def neutral(service: str, member: list[Any]) -> Any:
+    """The value an always-returned member has when the fake has nothing to say (None when it may be absent)."""
+    kind, member_type, _required, always = member
+    if not always:
+        return None
+    if kind == "list":
+        return []
+    if kind == "object":
+        return {n: neutral(service, m) for n, m in schema.members(service, member_type).items()}
+    return {"string": "", "int": 0, "bool": False, "float": 0.0}.get(kind)
+
+
+def _constant(value: Any) -> Callable[[Any], Any]:
+    if isinstance(value, (list, dict)):
+        return lambda _r: copy.deepcopy(value)  # every answer gets its own (callers may change it)
+    return lambda _r: value
+
+
+def _values(value: Value) -> Iterable[str]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return value
+
+
+def matches(resource: Any, compiled: list[Compiled]) -> bool:
+    """Does ``resource`` match every filter (an AND of ORs)?"""
+    for _name, spec, wanted in compiled:
+        if spec.test is not None:
+            if not spec.test(resource, sorted(wanted)):
+                return False
+        elif wanted.isdisjoint(_values(spec.read(resource))):  # type: ignore[misc]
+            return False
+    return True
+
+
+class _Posting(Generic[R]):
+    """The resources with one value of one indexed filter, in creation order (by sequence number)."""
+
+    __slots__ = ("seqs", "items")
+
+    def __init__(self) -> None:
+        self.seqs: list[int] = []
+        self.items: list[R] = []
+
+    def add(self, seq: int, item: R) -> None:
+        i = bisect_left(self.seqs, seq)
+        if i < len(self.seqs) and self.seqs[i] == seq:
+            return
+        self.seqs.insert(i, seq)
+        self.items.insert(i, item)
+
+    def discard(self, seq: int) -> None:
+        i = bisect_left(self.seqs, seq)
+        if i < len(self.seqs) and self.seqs[i] == seq:
+            del self.seqs[i]
+            del self.items[i]
+
+
+class _Region(Generic[R]):
+    """One account's resources of one kind in one region, with the indexes of the kind's indexed filters."""
+
+    __slots__ = ("all", "indexes")
+
+    def __init__(self, indexed: Iterable[str]) -> None:
+        self.all: OrderedIndex[str, R] = OrderedIndex()
+        self.indexes: dict[str, dict[str, _Posting[R]]] = {name: {} for name in indexed}
+
+
+class Store(Generic[R]):
+    """The live resources of one :class:`Kind` (module docstring). Resources carry ``uin`` and ``region``."""
+
+    def __init__(self, kind: Kind[R]) -> None:
+        self.kind = kind
+        self._by_id: dict[str, R] = {}
+        self._regions: dict[tuple[str, str], _Region[R]] = {}
+        self._indexed = [(n, f) for n, f in kind.filters.items() if f.indexed]
+        #: id -> the indexed values it was filed under (to unfile it when they change).
+        self._filed: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, resource_id: object) -> bool:
+        return resource_id in self._by_id
+
+    # -- writes -----------------------------------------------------------------------------------------------
+
+    def add(self, resource: R) -> None:
+        key = (resource.uin, resource.region)  # type: ignore[attr-defined]
+        region = self._regions.get(key)
+        if region is None:
+            region = self._regions[key] = _Region(n for n, _f in self._indexed)
+        resource_id = self.kind.id_of(resource)
+        self._by_id[resource_id] = resource
+        region.all.add(resource_id, resource)
+        self._file(region, resource_id, resource)
+
+    def remove(self, resource: R) -> None:
+        resource_id = self.kind.id_of(resource)
+        if self._by_id.pop(resource_id, None) is None:
+            return
+        region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
+        self._unfile(region, resource_id)
+        region.all.remove(resource_id)
+
+    def changed(self, resource: R) -> None:
+        """Re-file ``resource`` under its current values of the indexed filters (call after changing them)."""
+        resource_id = self.kind.id_of(resource)
+        if resource_id not in self._by_id or not self._indexed:
+            return
+        region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
+        if self._filed.get(resource_id) == self._values_of(resource):
+            return
+        self._unfile(region, resource_id)
+        self._file(region, resource_id, resource)
+
+    def _values_of(self, resource: R) -> list[tuple[str, tuple[str, ...]]]:
+        return [(name, tuple(_values(spec.read(resource)))) for name, spec in self._indexed]  # type: ignore[misc]
+
+    def _file(self, region: _Region[R], resource_id: str, resource: R) -> None:
+        if not self._indexed:
+            return
+        seq = region.all.seq_of(resource_id)
+        filed = self._values_of(resource)
+        for name, values in filed:
+            index = region.indexes[name]
+            for value in values:
+                posting = index.get(value)
+                if posting is None:
+                    posting = index[value] = _Posting()
+                posting.add(seq, resource)
+        self._filed[resource_id] = filed
+
+    def _unfile(self, region: _Region[R], resource_id: str) -> None:
+        filed = self._filed.pop(resource_id, None)
+        if not filed:
+            return
+        seq = region.all.seq_of(resource_id)
+        for name, values in filed:
+            index = region.indexes[name]
+            for value in values:
+                posting = index.get(value)
+                if posting is not None:
+                    posting.discard(seq)
+                    if not posting.seqs:
+                        del index[value]
+
+    # -- reads ------------------------------------------------------------------------------------------------
+
+    def get(self, uin: str, region: str, resource_id: str) -> Optional[R]:
+        """The live resource ``resource_id`` of the account in ``region``, or None."""
+        resource = self._by_id.get(resource_id)
+        if resource is None or resource.uin != uin or resource.region != region:  # type: ignore[attr-defined]
+            return None
+        return resource
+
+    def existing(self, uin: str, region: str, resource_id: str) -> R:
+        """Like :meth:`get`, but a malformed or unknown id is refused with the kind's codes."""
+        self.kind.check_id(resource_id)
+        resource = self.get(uin, region, resource_id)
+        if resource is None:
+            raise self.kind.not_found(resource_id, region)
+        return resource
+
+    def existing_all(self, uin: str, region: str, ids: list[str], what: str = "") -> list[R]:
+        """Every resource of ``ids`` (checked whole before any is looked up), duplicates dropped."""
+        return [self.existing(uin, region, i) for i in self.kind.check_ids(ids, what)]
+
+    def in_region(self, uin: str, region: str) -> Iterator[R]:
+        """The account's resources in ``region``, in creation order."""
+        found = self._regions.get((uin, region))
+        return iter(()) if found is None else iter(found.all)
+
+    def count(self, uin: str, region: str) -> int:
+        found = self._regions.get((uin, region))
+        return 0 if found is None else len(found.all)
+
+    def all(self, uin: Optional[str] = None) -> list[R]:
+        """Every resource (of ``uin``, or of every account), in creation order per region."""
+        return [r for (owner, _region), found in self._regions.items() if uin is None or owner == uin
+                for r in found.all]
+
+    def page(self, uin: str, region: str, start: int, size: int) -> tuple[int, list[R]]:
+        """``(count, the resources at start .. start+size-1)`` of (uin, region) in creation order, O(page)."""
+        found = self._regions.get((uin, region))
+        if found is None:
+            return 0, []
+        return len(found.all), found.all.page(start, size)
+
+    def by(self, uin: str, region: str, name: str, value: str) -> list[R]:
+        """The resources whose indexed filter ``name`` reads ``value``, in creation order."""
+        found = self._regions.get((uin, region))
+        if found is None:
+            return []
+        posting = found.indexes[name].get(value)
+        return [] if posting is None else list(posting.items)
+
+    def describe(
+        self,
+        uin: str,
+        region: str,
+        ids: Optional[list[str]] = None,
+        filters: Optional[list[dict[str, Any]]] = None,
+        offset: Union[int, str, None] = None,
+        limit: Union[int, str, None] = None,
+        *,
+        extra: Iterable[R] = (),
+    ) -> tuple[int, list[R]]:
+        """``(TotalCount, page)`` for a Describe call: ids or filters (or neither), then Offset/Limit.
+
+        Unknown ids are left out of the answer, as the real Describe calls do. ``extra`` resources (not kept in
+        the store, such as derived ones) are filtered and listed after the stored ones. Without ids, filters or
+        extras the page comes straight from the region's index, O(page).
+        """
+        start, size = self.paging(offset, limit)
+        extra = list(extra)
+        if not ids and not filters and not extra:
+            return self.page(uin, region, start, size)
+        selected = self.select(uin, region, ids, filters, extra=extra)
+        return len(selected), selected[start : start + size]
+
+    def paging(self, offset: Union[int, str, None], limit: Union[int, str, None]) -> tuple[int, int]:
+        """``Offset`` and ``Limit`` checked against the kind's bounds, with the kind's default limit (some
+        services declare them as strings: digits are accepted)."""
+        kind = self.kind
+        start = 0 if offset is None else _number(offset, "Offset", kind.codes.paging)
+        size = kind.default_limit if limit is None else _number(limit, "Limit", kind.codes.paging)
+        if start < 0:
+            raise ApiError(f"Offset must not be negative, got {start}.", code=kind.codes.paging)
+        if not 0 <= size <= kind.max_limit:
+            raise ApiError(f"Limit must be between 0 and {kind.max_limit}, got {size}.", code=kind.codes.paging)
+        return start, size
+
+    def select(
+        self,
+        uin: str,
+        region: str,
+        ids: Optional[list[str]] = None,
+        filters: Optional[list[dict[str, Any]]] = None,
+        *,
+        extra: Iterable[R] = (),
+    ) -> list[R]:
+        """Every resource the ids and filters select: ids in the order given, otherwise in creation order."""
+        kind = self.kind
+        if ids and filters and kind.codes.coexist is not None:
+            raise ApiError(f"{kind.noun} ids and Filters cannot be given together.", code=kind.codes.coexist)
+        compiled = kind.compile(filters or [])
+        if ids:
+            pool = [r for r in (self.get(uin, region, i) for i in kind.check_ids(ids)) if r is not None]
+            return [r for r in pool if matches(r, compiled)]
+        found = self._regions.get((uin, region))
+        candidates = self._candidates(found, compiled) if found is not None else iter(())
+        selected = [r for r in candidates if matches(r, compiled)]
+        selected += [r for r in extra if matches(r, compiled)]
+        return selected
+
+    def _candidates(self, found: _Region[R], compiled: list[Compiled]) -> Iterator[R]:
+        """The smallest indexed posting list(s) among the filters, merged in creation order; else everything."""
+        best: Optional[list[_Posting[R]]] = None
+        best_size = len(found.all)
+        for name, spec, wanted in compiled:
+            index = found.indexes.get(name)
+            if index is None or not spec.indexed:
+                continue
+            postings = [p for p in map(index.get, wanted) if p is not None]
+            size = sum(len(p.seqs) for p in postings)
+            if size <= best_size:
+                best, best_size = postings, size
+        if best is None:
+            return iter(found.all)
+        if len(best) == 1:
+            return iter(list(best[0].items))
+        return _merged(best)
+
+
+def _number(value: Union[int, str], name: str, code: str) -> int:
+    if isinstance(value, int):
+        return value
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    raise ApiError(f"{name} must be a whole number, got {value!r}.", code=code)
+
+
+def _merged(postings: list[_Posting[R]]) -> Iterator[R]:
+    """The union of several postings in creation order, each resource once (it may be under several values)."""
+    last = -1
+    for seq, item in heapq.merge(*(zip(p.seqs, p.items) for p in postings), key=lambda pair: pair[0]):
+        if seq != last:
+            last = seq
+            yield item
+
