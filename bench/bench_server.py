@@ -51,7 +51,31 @@ def rows(quick: bool) -> list[Row]:
             f"{mine['rps']:.0f} req/s: mockcvm {mine['rps'] / moto['rps']:.0f}x (goal: at least 10x)",
         ))
     out += _state_rows(quick)
+    out.append(_restore_row())
     return out
+
+
+def _restore_row() -> Row:
+    """cloud.restore() of a prepared world against seeding the same world, per test."""
+    from mockcvm import mock_cvm
+
+    count = 1_000
+    seed_times, restore_times = [], []
+    with mock_cvm() as cloud:
+        cloud.seed_instances(count)
+        prepared = cloud.snapshot()
+    for _ in range(5):
+        with mock_cvm() as cloud:
+            start = time.perf_counter()
+            cloud.seed_instances(count)
+            seed_times.append(time.perf_counter() - start)
+        with mock_cvm() as cloud:
+            start = time.perf_counter()
+            cloud.restore(prepared)
+            restore_times.append(time.perf_counter() - start)
+    seeding, restoring = statistics.median(seed_times), statistics.median(restore_times)
+    return Row("13", f"cloud.restore(snapshot) / cloud.seed_instances({count:,}), per test", restoring / seeding, "x",
+               1.0, f"restore {restoring * 1e3:.1f} ms vs seed {seeding * 1e3:.1f} ms; snapshot {len(prepared):,} B")
 
 
 # -- clients ------------------------------------------------------------------------------------------------------
