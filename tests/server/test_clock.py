@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
@@ -15,23 +14,7 @@ from mockcvm.server import ThreadedServer
 from mockcvm.server.clock import ServerClock
 from mockcvm.server.service import ServedCloud
 from tests.server.conftest import RUN, call, sdk_client
-
-START = datetime(2026, 1, 5, 4, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=["freezegun", "time-machine"])
-def wall(request: pytest.FixtureRequest) -> Iterator[Callable[[float], None]]:
-    """The wall clock frozen at START by one time library; calling it moves the wall clock forward."""
-    if request.param == "freezegun":
-        from freezegun import freeze_time
-
-        with freeze_time(START) as frozen:
-            yield lambda seconds: frozen.tick(seconds)
-    else:
-        import time_machine
-
-        with time_machine.travel(START, tick=False) as traveller:
-            yield lambda seconds: traveller.shift(seconds)
+from tests.server.conftest import WALL_START as START
 
 
 def test_the_clock_follows_the_wall_clock_from_start_up(wall: Callable[[float], None]) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from mockcvm import mock_cvm
+from mockcvm.clock import iso as clock_iso
 from mockcvm.dump import dump_world
 from mockcvm.errors import MockcvmError
 from mockcvm.options import make_options
@@ -107,7 +109,7 @@ def test_a_file_that_is_not_a_state_file_is_refused(tmp_path: Path) -> None:
         ServedCloud(make_options(), state_path=str(path))
 
 
-def test_cloud_snapshot_and_restore_in_process() -> None:
+def test_cloud_snapshot_and_restore_in_process(wall: Callable[[float], None]) -> None:
     with mock_cvm(transitions="immediate", seed=1) as cloud:
         cloud.seed_instances(50)
         cloud.set_balance("12.5")
@@ -123,6 +125,11 @@ def test_cloud_snapshot_and_restore_in_process() -> None:
             assert len(ids) == 50
             _terminate(client, ids[:10])
             assert len(cloud.world.cvm.all_instances()) == 40
+    wall(3600)
+    with mock_cvm() as cloud:  # restored an hour later: the world catches up from the snapshot's time
+        cloud.restore(prepared)
+        assert clock_iso(cloud.now()) == "2026-01-05T05:00:00Z"
+        assert cloud.balance() < 12.5  # the hour of 50 running instances was charged
 
 
 def test_restore_refuses_what_is_not_a_snapshot() -> None:
