@@ -106,10 +106,15 @@ class ServedCloud:
                     return envelope.failure(error.wire_code, error.message, world.ids.uuid4())
                 if self.store is None:
                     return self.cloud._handle(request, service)
-                words, fired = world.random_words, _faults_fired(world)
+                world.catch_up()  # here, so that what the request itself changes can be told apart
+                words, fired, in_flight = world.random_words, _faults_fired(world), _in_flight(world)
                 response = self.cloud._handle(request, service)
                 call = world.journal._calls[-1]  # the call just answered (dispatch records every one)
-                if (call.error is None and not is_read(call.action)) or _faults_fired(world) != fired:
+                if (
+                    (call.error is None and not is_read(call.action))
+                    or _faults_fired(world) != fired  # it used up an injected fault
+                    or _in_flight(world) != in_flight  # a read that settled what it showed (default policy)
+                ):
                     self.store.append("api", moment, words, _request_payload(request, service))
                     self._maybe_compact()
                 return response
@@ -325,6 +330,10 @@ _OPERATIONS: dict[str, Callable[[ServedCloud, dict[str, Any]], Any]] = {
     "faults": ServedCloud._faults,
 }
 CONTROL_OPERATIONS = tuple(_OPERATIONS)
+
+
+def _in_flight(world: ServerWorld) -> int:
+    return len(getattr(world.cvm.in_flight, "_events", ()))
 
 
 def _faults_fired(world: ServerWorld) -> int:

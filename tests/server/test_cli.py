@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from typing import Iterator
 
 import pytest
@@ -105,7 +106,9 @@ def test_kill_9_loses_nothing_that_was_acknowledged(first: Process, state_file: 
     workers = [threading.Thread(target=launch) for _ in range(4)]
     for worker in workers:
         worker.start()
+    deadline = time.monotonic() + 60
     while len(acknowledged) < 40:
+        assert time.monotonic() < deadline, "the server acknowledged too few launches"
         threading.Event().wait(0.01)
     control(first, "POST", "balance", {"set": "123"})
     first.proc.kill()  # SIGKILL, mid-traffic

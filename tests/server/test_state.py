@@ -64,6 +64,18 @@ def test_a_crash_loses_nothing_replay_gives_the_same_world(tmp_path: Path) -> No
         server.stop()
 
 
+def test_a_read_that_settled_what_it_showed_is_replayed(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.db")
+    with ThreadedServer(port=0, state=path, frozen=True, start=START) as server:
+        client = sdk_client(server)
+        ids = call(client, "RunInstances", dict(RUN, InstanceCount=2)).InstanceIdSet
+        call(client, "DescribeInstances")  # shows PENDING once, and so settles them (the default policy)
+        call(client, "StopInstances", {"InstanceIds": ids[1:]})  # accepted only because that read settled them
+        again = ServedCloud(make_options(), frozen=True, state_path=path)
+        assert [i.state for i in again.world.cvm.all_instances()] == ["RUNNING", "STOPPING"]
+        assert _without_journal(dump_world(again.world)) == _without_journal(dump_world(server.cloud.world))
+
+
 def test_snapshots_compact_the_log_and_the_world_still_comes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
