@@ -57,17 +57,19 @@ def test_a_flowing_server_settles_launches_as_wall_time_passes(wall: Callable[[f
     assert served.state()["accounts"][0]["instances"][0]["InstanceState"] == "RUNNING"
 
 
-def test_a_real_flowing_server_lets_a_poller_see_running() -> None:
+def test_a_real_flowing_server_settles_a_launch_as_wall_time_passes() -> None:
+    # the control API's state view does not count as a look at the instance (a DescribeInstances would settle it)
     with ThreadedServer(port=0, durations={"transition": 0.5}) as server:
-        client = sdk_client(server)
         asked = time.monotonic()
-        [instance_id] = call(client, "RunInstances", RUN).InstanceIdSet
-        seen: list[tuple[float, Any]] = []
-        while time.monotonic() < asked + 30:
-            [instance] = call(client, "DescribeInstances", {"InstanceIds": [instance_id]}).InstanceSet
-            seen.append((time.monotonic() - asked, instance.InstanceState))
-            if instance.InstanceState == "RUNNING":
-                break
+        call(sdk_client(server), "RunInstances", RUN)
+
+        def state() -> Any:
+            return server.served.state()["accounts"][0]["instances"][0]["InstanceState"]
+
+        if time.monotonic() - asked < 0.4:  # on a very busy machine the launch itself may take longer
+            assert state() == "PENDING"
+        deadline = asked + 30
+        while state() != "RUNNING":
+            assert time.monotonic() < deadline, "nobody moved the clock, and wall time did not settle the launch"
             time.sleep(0.05)
-        assert seen[-1][1] == "RUNNING"  # nobody moved the clock: wall time passing settled it
-        assert all(state == "PENDING" for answered, state in seen if answered < 0.5), seen  # not before 0.5 s
+        assert time.monotonic() - asked >= 0.5
