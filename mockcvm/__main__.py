@@ -82,19 +82,19 @@ def _serve(args: argparse.Namespace) -> int:
     from mockcvm.errors import MockcvmError
     from mockcvm.server.runner import _Server
 
-    try:
-        server = _Server(**_server_options(args))
-    except (MockcvmError, ValueError) as exc:
-        print(f"mockcvm server: {exc}", file=sys.stderr)
-        return 2
+    credentials = []
     for text in args.credentials:
         secret_id, _, rest = text.partition(":")
         secret_key, _, uin = rest.partition(":")
-        if not secret_id or not secret_key:
+        if not secret_id or not secret_key or (uin and not uin.isdigit()):
             print(f"mockcvm server: --credentials takes SECRET_ID:SECRET_KEY[:UIN], got {text!r}", file=sys.stderr)
-            server.close()
             return 2
-        server.served.cloud.register_credentials(secret_id, secret_key, uin or None)
+        credentials.append((secret_id, secret_key, uin or None))
+    try:
+        server = _Server(credentials=credentials, **_server_options(args))
+    except (MockcvmError, ValueError) as exc:
+        print(f"mockcvm server: {exc}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
     try:
         print(f"mockcvm server listening on {server.url}", flush=True)
@@ -104,7 +104,16 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        world = server.served.world
         server.close()
+    if args.strict and (world.unimplemented or world.internal_errors):
+        from mockcvm.core import _check_strict
+
+        try:
+            _check_strict(server.served.cloud)
+        except AssertionError as exc:
+            print(f"mockcvm server --strict: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

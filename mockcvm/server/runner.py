@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from mockcvm.cloud import Cloud
 from mockcvm.errors import MockcvmError
@@ -37,12 +37,13 @@ class _Server:
         start: Optional[Moment] = None,
         state: Optional[str] = None,
         state_sync: str = "full",
+        credentials: Sequence[tuple[str, str, Optional[str]]] = (),
         **options: Any,
     ) -> None:
         uvicorn = _uvicorn()
         start_epoch = parse_moment(start, "start").timestamp() if start is not None else None
         self.served = ServedCloud(make_options(**options), frozen=frozen, start=start_epoch, state_path=state,
-                                  state_sync=state_sync)
+                                  state_sync=state_sync, credentials=credentials)
         self.certificates: Optional[Certificates] = make_certificates(ca_out) if tls else None
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
@@ -93,8 +94,9 @@ class ThreadedServer:
     ``HttpProfile(endpoint=...)``), ``server.cloud`` (the :class:`~mockcvm.Cloud` of the served world, for the
     test's own checks), ``server.ca_file`` (with ``tls=True``). Options: every ``mock_cvm`` option, and ``host``,
     ``port`` (0: a free one), ``tls``, ``ca_out``, ``frozen``, ``start`` (where the clock starts), ``state`` (a
-    state file), ``state_sync`` (``"full"`` or ``"normal"``). Leaving the block stops the server and, with a
-    state file, writes its snapshot.
+    state file), ``state_sync`` (``"full"`` or ``"normal"``), ``credentials`` (``[(secret_id, secret_key, uin or
+    None)]``, kept through resets and restarts, unlike ``server.cloud.register_credentials``). Leaving the block
+    stops the server and, with a state file, writes its snapshot.
     """
 
     def __init__(self, port: int = 0, **options: Any) -> None:

@@ -13,7 +13,7 @@ import contextlib
 import json
 import random
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from mockcvm import snapshot
 from mockcvm.clock import iso
@@ -53,8 +53,10 @@ class ServedCloud:
         start: Optional[float] = None,
         state_path: Optional[str] = None,
         state_sync: str = "full",
+        credentials: Sequence[tuple[str, str, Optional[str]]] = (),
     ) -> None:
         self.options = options
+        self.credentials = tuple(credentials)
         self.clock = ServerClock(start, frozen)
         self.hosts = HostMap(options)
         self.cloud = Cloud(options)
@@ -83,7 +85,11 @@ class ServedCloud:
                     return
 
     def _new_world(self) -> ServerWorld:
-        return ServerWorld(self.options, self.clock, self._seed)
+        """A fresh world; the server's credentials are registered in it (before any replay needs them)."""
+        world = ServerWorld(self.options, self.clock, self._seed)
+        for secret_id, secret_key, uin in self.credentials:
+            world.accounts.register(secret_id, secret_key, uin)
+        return world
 
     # -- the API --------------------------------------------------------------------------------------------
 
@@ -100,10 +106,15 @@ class ServedCloud:
                     return envelope.failure(error.wire_code, error.message, world.ids.uuid4())
                 if self.store is None:
                     return self.cloud._handle(request, service)
-                words, fired = world.random_words, _faults_fired(world)
+                world.catch_up()  # here, so that what the request itself changes can be told apart
+                words, fired, in_flight = world.random_words, _faults_fired(world), _in_flight(world)
                 response = self.cloud._handle(request, service)
                 call = world.journal._calls[-1]  # the call just answered (dispatch records every one)
-                if (call.error is None and not is_read(call.action)) or _faults_fired(world) != fired:
+                if (
+                    (call.error is None and not is_read(call.action))
+                    or _faults_fired(world) != fired  # it used up an injected fault
+                    or _in_flight(world) != in_flight  # a read that settled what it showed (default policy)
+                ):
                     self.store.append("api", moment, words, _request_payload(request, service))
                     self._maybe_compact()
                 return response
@@ -225,10 +236,7 @@ class ServedCloud:
         except MockcvmError as exc:
             raise BadControlCall(str(exc)) from None
         return {
-            "results": [
-                {"instance_id": r.instance_id, "ok": r.ok, "state": r.state, "reason": r.reason}
-                for r in results.values()
-            ]
+            instance_id: {"ok": r.ok, "state": r.state, "reason": r.reason} for instance_id, r in results.items()
         }
 
     def _faults(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -322,6 +330,10 @@ _OPERATIONS: dict[str, Callable[[ServedCloud, dict[str, Any]], Any]] = {
     "faults": ServedCloud._faults,
 }
 CONTROL_OPERATIONS = tuple(_OPERATIONS)
+
+
+def _in_flight(world: ServerWorld) -> int:
+    return len(getattr(world.cvm.in_flight, "_events", ()))
 
 
 def _faults_fired(world: ServerWorld) -> int:

@@ -98,8 +98,7 @@ def _instance(world: World, inst: Any, arrears_release: Optional[float]) -> dict
 
 
 def _addresses(world: World, uin: str) -> list[Any]:
-    by_id: dict[str, Any] = getattr(world.vpc, "_by_id", {})
-    return [a for a in by_id.values() if a.uin == uin and not a.released]
+    return [a for a in world.vpc.addresses.all(uin) if not a.released]
 
 
 def _address(world: World, address: Any) -> dict[str, Any]:
@@ -118,8 +117,7 @@ def _address(world: World, address: Any) -> dict[str, Any]:
 
 
 def _disks(world: World, uin: str) -> list[Any]:
-    indexes: dict[tuple[str, str], Any] = getattr(world.cbs, "_disks", {})
-    return [d for (owner, _region), index in indexes.items() if owner == uin for d in index if not d.released]
+    return [d for d in world.cbs.disks.all(uin) if not d.released]
 
 
 def _disk(disk: Any) -> dict[str, Any]:

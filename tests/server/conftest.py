@@ -7,7 +7,8 @@ import os
 import shutil
 import urllib.error
 import urllib.request
-from typing import Any, Iterator, Optional
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
 
@@ -15,6 +16,7 @@ from mockcvm.server import ThreadedServer
 
 SECRET_ID, SECRET_KEY = "AKIDmockcvmSERVERtest000000000000000", "mockcvmSERVERtestsecretkey000000"
 START = "2026-01-05T04:00:00Z"
+WALL_START = datetime(2026, 1, 5, 4, 0, tzinfo=timezone.utc)
 RUN = {"ImageId": "img-1a2b3c4d", "Placement": {"Zone": "ap-guangzhou-3"}, "InstanceChargeType": "POSTPAID_BY_HOUR"}
 
 
@@ -75,3 +77,18 @@ def require_binary(name: str) -> str:
             pytest.fail(f"{name} is not installed, but CI should have installed it (.ci/run)")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+@pytest.fixture(params=["freezegun", "time-machine"])
+def wall(request: pytest.FixtureRequest) -> Iterator[Callable[[float], None]]:
+    """The wall clock frozen at WALL_START by one time library; calling it moves the wall clock forward."""
+    if request.param == "freezegun":
+        from freezegun import freeze_time
+
+        with freeze_time(WALL_START) as frozen:
+            yield lambda seconds: frozen.tick(seconds)
+    else:
+        import time_machine
+
+        with time_machine.travel(WALL_START, tick=False) as traveller:
+            yield lambda seconds: traveller.shift(seconds)

@@ -6,12 +6,15 @@ import asyncio
 import http.client
 import json
 import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
+from mockcvm.options import make_options
 from mockcvm.server import ThreadedServer
+from mockcvm.server.service import ServedCloud
 from tests.server.conftest import RUN, SECRET_ID, SECRET_KEY, call, control, sdk_client
 
 
@@ -154,9 +157,10 @@ def test_the_cvm_server_fixture_serves_a_fresh_frozen_world(cvm_server: Threaded
     assert cvm_server.cloud.world.cvm.all_instances()[0].state == "PENDING"
 
 
-def test_signatures_are_checked_over_http_when_asked() -> None:
-    with ThreadedServer(port=0, frozen=True, verify_signatures=True) as server:
-        server.cloud.register_credentials(SECRET_ID, SECRET_KEY)
+def test_signatures_are_checked_over_http_and_the_credentials_outlive_reset_and_restart(tmp_path: Path) -> None:
+    credentials = [(SECRET_ID, SECRET_KEY, None)]
+    state = str(tmp_path / "state.db")
+    with ThreadedServer(port=0, frozen=True, verify_signatures=True, credentials=credentials, state=state) as server:
         assert call(sdk_client(server), "DescribeInstances").TotalCount == 0  # signed for 127.0.0.1:PORT
         from tencentcloud.common import credential
 
@@ -165,3 +169,9 @@ def test_signatures_are_checked_over_http_when_asked() -> None:
         with pytest.raises(TencentCloudSDKException) as caught:
             call(stranger, "DescribeInstances")
         assert caught.value.code == "AuthFailure.SignatureFailure"
+        control(server, "POST", "reset")
+        [launched] = call(sdk_client(server), "RunInstances", RUN).InstanceIdSet
+        # a restart that replays the log (the running server has written no snapshot yet): the signed call passes
+        again = ServedCloud(make_options(verify_signatures=True), state_path=state, credentials=credentials)
+        assert again.replayed == 1
+        assert [i.instance_id for i in again.world.cvm.all_instances()] == [launched]

@@ -90,3 +90,18 @@ def test_the_readme_node_example_launches_and_terminates_while_the_test_moves_th
         assert all(c.service == "cvm" for c in server.cloud.calls())
         server.tick(5)
         assert server.cloud.world.cvm.all_instances() == []
+
+
+def test_ca_add_is_idempotent_and_remove_undoes_it(tls_server: ThreadedServer, tmp_path: Path) -> None:
+    from mockcvm.server import certifi_bundle
+
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\nexisting\n-----END CERTIFICATE-----\n")
+    original = bundle.read_text()
+    ca = str(tls_server.ca_file)
+    certifi_bundle.add(ca, str(bundle))
+    certifi_bundle.add(ca, str(bundle))
+    assert bundle.read_text().count("BEGIN mockcvm CA") == 1
+    assert Path(ca).read_text().strip() in bundle.read_text()
+    certifi_bundle.remove(ca, str(bundle))
+    assert bundle.read_text() == original

@@ -115,11 +115,11 @@ def test_console_destroy_and_recover(fresh: ThreadedServer) -> None:
     status, answer = control(fresh, "POST", "console/destroy",
                              {"region": "ap-guangzhou", "instance_ids": ids, "release": "after_2h"})
     assert status == 200
-    assert [(r["instance_id"], r["ok"], r["state"]) for r in answer["results"]] == [
-        (ids[0], True, "SHUTDOWN"), (ids[1], True, "SHUTDOWN")]
+    assert answer == {ids[0]: {"ok": True, "state": "SHUTDOWN", "reason": None},
+                      ids[1]: {"ok": True, "state": "SHUTDOWN", "reason": None}}
     fresh.tick(5)
     recovered = control(fresh, "POST", "console/recover", {"region": "ap-guangzhou", "instance_ids": ids[:1]})[1]
-    assert recovered["results"][0]["ok"] is True, recovered
+    assert recovered[ids[0]]["ok"] is True, recovered
     fresh.tick(2 * 3600)
     assert [i.instance_id for i in fresh.cloud.world.cvm.all_instances()] == ids[:1]
 

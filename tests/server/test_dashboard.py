@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,21 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def test_the_dashboard_shows_the_world_in_a_browser(tmp_path: Path) -> None:
+def test_the_dashboard_shows_the_world_in_a_browser_and_keeps_it_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chromium = require_binary("chromium")
     with ThreadedServer(port=0, frozen=True, start="2026-01-05T04:00:00Z", seed=21) as server:
+        polls = []
+        first_state = server.served.state
+
+        def state() -> dict[str, Any]:
+            polls.append(1)
+            if len(polls) == 2:  # a change that lands while the page is open: the next poll must show it
+                server.cloud.seed_instances(1, name="arrived-later")
+            return first_state()
+
+        monkeypatch.setattr(server.served, "state", state)
         client = sdk_client(server)
         ids = call(client, "RunInstances", dict(RUN, InstanceCount=2, InstanceName="web")).InstanceIdSet
         server.tick(5)
@@ -39,8 +52,9 @@ def test_the_dashboard_shows_the_world_in_a_browser(tmp_path: Path) -> None:
     assert address in dom and "0.20" in dom  # the idle EIP and its cost per hour
     assert "InvalidInstanceId.NotFound" in dom  # the latest calls with their codes
     assert f"settle {ids[0]} TerminateInstances" in dom  # upcoming
-    assert "+1 h" in dom and "+7 d" in dom
+    assert 'data-tick="3600"' in dom and 'data-tick="86400"' in dom and 'data-tick="604800"' in dom
     assert "cannot reach the server" not in dom
+    assert len(polls) >= 3 and "arrived-later" in dom  # it polled on and drew what came in meanwhile
 
 
 def test_the_dashboard_is_served_by_the_package_without_a_cdn(server: ThreadedServer) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from mockcvm import mock_cvm
+from mockcvm.clock import iso as clock_iso
 from mockcvm.dump import dump_world
 from mockcvm.errors import MockcvmError
 from mockcvm.options import make_options
@@ -62,6 +64,18 @@ def test_a_crash_loses_nothing_replay_gives_the_same_world(tmp_path: Path) -> No
         server.stop()
 
 
+def test_a_read_that_settled_what_it_showed_is_replayed(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.db")
+    with ThreadedServer(port=0, state=path, frozen=True, start=START) as server:
+        client = sdk_client(server)
+        ids = call(client, "RunInstances", dict(RUN, InstanceCount=2)).InstanceIdSet
+        call(client, "DescribeInstances")  # shows PENDING once, and so settles them (the default policy)
+        call(client, "StopInstances", {"InstanceIds": ids[1:]})  # accepted only because that read settled them
+        again = ServedCloud(make_options(), frozen=True, state_path=path)
+        assert [i.state for i in again.world.cvm.all_instances()] == ["RUNNING", "STOPPING"]
+        assert _without_journal(dump_world(again.world)) == _without_journal(dump_world(server.cloud.world))
+
+
 def test_snapshots_compact_the_log_and_the_world_still_comes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,7 +121,7 @@ def test_a_file_that_is_not_a_state_file_is_refused(tmp_path: Path) -> None:
         ServedCloud(make_options(), state_path=str(path))
 
 
-def test_cloud_snapshot_and_restore_in_process() -> None:
+def test_cloud_snapshot_and_restore_in_process(wall: Callable[[float], None]) -> None:
     with mock_cvm(transitions="immediate", seed=1) as cloud:
         cloud.seed_instances(50)
         cloud.set_balance("12.5")
@@ -123,6 +137,11 @@ def test_cloud_snapshot_and_restore_in_process() -> None:
             assert len(ids) == 50
             _terminate(client, ids[:10])
             assert len(cloud.world.cvm.all_instances()) == 40
+    wall(3600)
+    with mock_cvm() as cloud:  # restored an hour later: the world catches up from the snapshot's time
+        cloud.restore(prepared)
+        assert clock_iso(cloud.now()) == "2026-01-05T05:00:00Z"
+        assert cloud.balance() < 12.5  # the hour of 50 running instances was charged
 
 
 def test_restore_refuses_what_is_not_a_snapshot() -> None:
@@ -151,3 +170,11 @@ def _terminate(client: object, ids: list[str]) -> None:
     request = models.TerminateInstancesRequest()
     request.InstanceIds = ids
     client.TerminateInstances(request)  # type: ignore[attr-defined]
+
+
+def test_state_sync_normal_replays_the_same(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.db")
+    served = ServedCloud(make_options(transitions="immediate"), state_path=path, state_sync="normal")
+    served.control("balance", {"set": "42"})
+    assert served.store is not None and served.store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert ServedCloud(make_options(transitions="immediate"), state_path=path).cloud.balance() == 42
