@@ -138,7 +138,7 @@ def async_worker(cloud: Cloud, number: int, seen: Seen, start: threading.Barrier
 
 
 def test_eight_threads_sharing_one_cloud_leave_a_consistent_world() -> None:
-    with mock_cvm(seed=3) as cloud:
+    with mock_cvm(seed=3, journal_size=10_000) as cloud:  # keep every call: the test reads them all
         seen = [Seen() for _ in range(THREADS)]
         barrier = threading.Barrier(THREADS)
         targets = [worker] * (THREADS - 1) + [async_worker]  # one thread drives the async (httpx) client
