@@ -137,6 +137,7 @@ def _authenticate(world: World, call: ApiCall) -> Account:
         )
     signing.check_timestamp(call, world.timeline.now)
     signing.verify(call, credentials.secret_key)
+    signing.check_replay(world, call, world.timeline.now)
     return world.accounts.get(credentials.uin)
 
 
@@ -171,5 +172,6 @@ def _record(world: World, call: Optional[ApiCall], account: Account, request_id:
             error=error,
             request_id=request_id,
             account=account.uin,
+            body=call.signing.get("payload") if call and not call.flattened else None,
         )
     )

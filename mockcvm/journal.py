@@ -1,8 +1,8 @@
 """The call journal: the latest requests the fake answered, in order, and exact counts of every one, for tests.
 
 Memory stays bounded however long a world lives (a ``cvm_session`` world lives for the whole suite): the journal
-keeps the latest ``journal_size`` calls (option, default 1000) in a ring, keeps the parameters of a large call as
-compressed JSON, and counts every call per (service, region, action, outcome) for the whole activation, so
+keeps the latest ``journal_size`` calls (option, default 1000) in a ring, keeps a large call's parameters as the
+JSON bytes they came in, and counts every call per (service, region, action, outcome) for the whole activation, so
 ``assert_called`` counts exactly even after older calls left the ring.
 """
 
@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import collections
 import json
-import zlib
 from typing import Any, Iterator, Optional
 
-#: Parameters with more values than this are kept compressed (a DescribeInstances with big filters: ~9 KB).
-_COMPRESS_ABOVE_VALUES = 48
-_UNSET: Any = object()
+#: A call whose JSON body is larger than this keeps the body instead of the parameters read from it.
+_KEEP_BODY_ABOVE_BYTES = 2048
 
 
 class Call:
     """One answered request. ``error`` is the Tencent error code, or None for a success."""
 
-    __slots__ = ("time", "service", "region", "action", "_params", "_packed", "error", "request_id", "account")
+    __slots__ = ("time", "service", "region", "action", "_params", "_body", "error", "request_id", "account")
 
     def __init__(self, time: float, service: str, region: str, action: str, params: dict[str, Any],
-                 error: Optional[str], request_id: str, account: str) -> None:
+                 error: Optional[str], request_id: str, account: str, body: Optional[bytes] = None) -> None:
+        """``body``: the JSON body the parameters were read from, if any; a large one is kept instead of the
+        parameters (bytes as sent are several times smaller than the objects read from them), and read again
+        when ``params`` is asked for."""
         self.time = time
         self.service = service
         self.region = region
@@ -32,21 +33,26 @@ class Call:
         self.error = error
         self.request_id = request_id
         self.account = account
-        if _values_above(params, _COMPRESS_ABOVE_VALUES):
+        if body is not None and len(body) > _KEEP_BODY_ABOVE_BYTES:
             self._params: Optional[dict[str, Any]] = None
-            self._packed: Optional[bytes] = zlib.compress(
-                json.dumps(params, separators=(",", ":"), ensure_ascii=False, default=str).encode(
-                    "utf-8", "surrogatepass"), 1)
+            self._body: Optional[bytes] = body
         else:
-            self._params, self._packed = params, None
+            self._params, self._body = params, None
 
     @property
     def params(self) -> dict[str, Any]:
-        """The call's parameters, as validated (a fresh copy when they were kept compressed)."""
+        """The call's parameters, as validated (read again from the body as sent when that was kept)."""
         if self._params is not None:
             return self._params
-        assert self._packed is not None
-        return json.loads(zlib.decompress(self._packed).decode("utf-8", "surrogatepass"))  # type: ignore[no-any-return]
+        from mockcvm.errors import ApiError
+        from mockcvm.protocol import schema
+
+        assert self._body is not None
+        sent = json.loads(self._body.decode("utf-8"))
+        try:
+            return schema.validate(self.service, self.action, sent, False)
+        except (ApiError, KeyError):  # refused as invalid: the parameters as sent
+            return sent  # type: ignore[no-any-return]
 
     @property
     def ok(self) -> bool:
@@ -63,22 +69,6 @@ class Call:
             other.request_id, other.time, other.action, other.error, other.params)
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _values_above(node: Any, budget: int) -> bool:
-    """Whether ``node`` holds more than ``budget`` values (stops counting as soon as it does)."""
-    stack = [node]
-    count = 0
-    while stack:
-        item = stack.pop()
-        count += 1
-        if count > budget:
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 class Bounded(list):  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ V1_COMMON = frozenset(
     {"Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "SignatureMethod", "Signature", "Token",
      "RequestClient", "Language"}
 )
+V1_SIGNATURE_METHODS = ("HmacSHA1", "HmacSHA256")
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]*)/(\d{4}-\d{2}-\d{2})/([a-z0-9]+)/tc3_request")
 _SIGNATURE = re.compile(r"Signature=([0-9a-fA-F]+)")
 _SIGNED_HEADERS = re.compile(r"SignedHeaders=([a-z0-9;\-]+)")
@@ -40,6 +41,12 @@ def parse(request: HttpRequest, service: Optional[str]) -> ApiCall:
     content_type = request.headers.get("content-type", "")
     authorization = request.headers.get("authorization", "")
     if authorization.startswith("TC3-HMAC-SHA256"):
+        algorithm = authorization.split(None, 1)[0].rstrip(",")
+        if algorithm != "TC3-HMAC-SHA256":
+            raise AuthFailure(
+                f"The Authorization header names the algorithm {algorithm[:40]!r}; the only one is TC3-HMAC-SHA256.",
+                code="AuthFailure.InvalidAuthorization",
+            )
         return _parse_tc3(request, method, host, query, content_type, authorization, service)
     if authorization:
         raise AuthFailure(
@@ -84,6 +91,12 @@ def _parse_tc3(
             code="AuthFailure.InvalidAuthorization",
         )
     scope_service = credential.group(3)
+    if service is not None and scope_service != service:
+        raise AuthFailure(
+            f"The Authorization header's credential scope names the service {scope_service!r}, but the request "
+            f"is for {service!r}; sign with the scope <date>/{service}/tc3_request.",
+            code="AuthFailure.InvalidAuthorization",
+        )
     action = headers.get("x-tc-action", "")
     version = headers.get("x-tc-version", "")
     if not action:
@@ -139,6 +152,7 @@ def _parse_tc3(
             "date": credential.group(2),
             "scope_service": scope_service,
             "signed_headers": signed_headers.group(1) if signed_headers else "content-type;host",
+            "headers": headers,
             "signature": signature.group(1).lower(),
             "unsigned_payload": headers.get("x-tc-content-sha256") == "UNSIGNED-PAYLOAD",
         },
@@ -176,6 +190,14 @@ def _parse_v1(
             "mock_cvm(endpoints={host: service})."
         )
     params = _unflatten([(k, v) for k, v in pairs if k not in V1_COMMON])
+    signature_method = flat.get("SignatureMethod", "HmacSHA1") or "HmacSHA1"
+    if signature_method not in V1_SIGNATURE_METHODS:
+        raise AuthFailure(
+            f"SignatureMethod {signature_method[:40]!r} is not supported; use HmacSHA1 or HmacSHA256.",
+            code="AuthFailure.SignatureFailure",
+        )
+    if not flat.get("Nonce"):
+        raise MissingParameter("The request is missing a required parameter `Nonce` (a random positive integer).")
     return ApiCall(
         service=service,
         version=flat["Version"],
@@ -184,13 +206,13 @@ def _parse_v1(
         params=params,
         language=flat.get("Language", "en-US") or "en-US",
         secret_id=flat["SecretId"],
-        signature_method=flat.get("SignatureMethod", "HmacSHA1") or "HmacSHA1",
+        signature_method=signature_method,
         host=host,
         timestamp=_timestamp(flat.get("Timestamp"), "Timestamp"),
         token=flat.get("Token"),
         flattened=True,
         signing={"method": method, "flat": {k: v for k, v in pairs if k != "Signature"},
-                 "signature": flat["Signature"]},
+                 "signature": flat["Signature"], "nonce": flat["Nonce"]},
     )
 
 

@@ -5,7 +5,8 @@ subclasses that reach ``super()`` come through too). A Tencent Cloud host is ans
 goes on to what was in place when mockcvm started if it is in ``allow_hosts``; otherwise it is refused at once when
 that is httpx's own transport, and handed, with every socket closed, to anything else (a user's ``pytest-httpx``
 or ``respx`` mock answers it, nothing can send it). When ``pytest_httpx`` is imported, its ``HTTPXMock`` is wrapped
-too, so an ``httpx_mock`` fixture set up after mockcvm still leaves Tencent Cloud hosts to the fake.
+too, so an ``httpx_mock`` fixture set up after mockcvm still leaves Tencent Cloud hosts to the fake, unless the
+user registered a response for that very URL (theirs wins; such a request is never an unexpected one).
 
 httpx is imported only when a mock starts and httpx is installed; mockcvm does not need it otherwise.
 """
@@ -87,19 +88,29 @@ def _pytest_httpx_patches(httpx: Any, mock_class: Any) -> list[tuple[Any, str, A
     original_sync = mock_class._handle_request
     original_async = mock_class._handle_async_request
 
+    def registered_here(mock: Any, transport: Any, request: Any) -> bool:
+        """A response the user registered for this URL (a Tencent one too) wins over the fake's."""
+        try:
+            return any(matcher.match(transport, request) for matcher, _ in mock._callbacks)
+        except Exception:  # noqa: BLE001 (a pytest-httpx version that matches otherwise: the fake answers)
+            return False
+
     def handle_request(mock: Any, transport: Any, request: Any) -> Any:
-        answer = _answer_if_tencent(httpx, request, lambda: request.read()) if activations.any_live() else None
-        if answer is not None:
-            return answer
+        request.read()
+        if activations.any_live() and not registered_here(mock, transport, request):
+            answer = _answer_if_tencent(httpx, request, lambda: request.content)
+            if answer is not None:
+                return answer
         with socket_guard.not_refusing():
             return original_sync(mock, transport, request)
 
     async def handle_async_request(mock: Any, transport: Any, request: Any) -> Any:
         if activations.any_live() and _tencent_activation(httpx, request) is not None:
             body = await request.aread()
-            answer = _answer_if_tencent(httpx, request, lambda: body)
-            if answer is not None:
-                return answer
+            if not registered_here(mock, transport, request):
+                answer = _answer_if_tencent(httpx, request, lambda: body)
+                if answer is not None:
+                    return answer
         with socket_guard.not_refusing():
             return await original_async(mock, transport, request)
 

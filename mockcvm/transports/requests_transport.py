@@ -10,8 +10,10 @@ Two interceptions, installed together by :mod:`mockcvm.transports.activations`:
   so a mock can answer it and nothing can send it.
 - ``responses.RequestsMock._on_request`` is wrapped at class level, so a user's ``responses`` mock (the module's
   default one under ``@responses.activate``, or a ``RequestsMock`` of their own), started before or after
-  mockcvm, answers the hosts it knows while Tencent Cloud hosts are always answered by the fake, never matched
-  against the user's registry, never passed through to the network (``add_passthru`` included).
+  mockcvm, answers the hosts it knows while Tencent Cloud hosts are answered by the fake, never refused for
+  want of a match and never passed through to the network (``add_passthru`` included). The one exception: a
+  response the user registered for a Tencent Cloud URL in a mock that sits on top of mockcvm's interception
+  (started after it) answers that URL.
 
 This module deliberately does not use a private ``responses.RequestsMock`` to answer: such a mock only answers
 the methods it registered callbacks for and passes the rest through.
@@ -59,7 +61,7 @@ def install() -> Callable[[], None]:
             return underneath(adapter, request, *args, **kwargs)
 
     def on_request(mock: Any, adapter: HTTPAdapter, request: PreparedRequest, **kwargs: Any) -> Any:
-        if activations.any_live():
+        if activations.any_live() and not _registered_here(mock, request, kwargs):
             answer = _answer_if_tencent(adapter, request)
             if answer is not None:
                 return answer
@@ -79,6 +81,21 @@ def install() -> Callable[[], None]:
                 setattr(owner, name, original)
 
     return remove
+
+
+def _registered_here(mock: Any, request: PreparedRequest, kwargs: dict[str, Any]) -> bool:
+    """Whether the user's ``responses`` mock has a response of its own (not a passthrough) for ``request``: an
+    answer the user registered for a Tencent Cloud URL wins over the fake's."""
+    try:
+        # what RequestsMock._on_request sets before it matches, so that query and kwargs matchers work alike
+        request.params = mock._parse_request_params(request.path_url)  # type: ignore[attr-defined]
+        request.req_kwargs = kwargs  # type: ignore[attr-defined]
+        return any(
+            not getattr(response, "passthrough", False) and response.matches(request)[0]
+            for response in mock.registered()
+        )
+    except Exception:  # noqa: BLE001 (a responses version that matches otherwise: the fake answers)
+        return False
 
 
 def _answer_if_tencent(adapter: HTTPAdapter, request: PreparedRequest) -> Optional[Response]:

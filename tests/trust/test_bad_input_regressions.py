@@ -83,7 +83,7 @@ def test_json_nested_about_a_thousand_deep_is_invalid_parameter(depth: int) -> N
 def test_flattened_integers_python_reads_but_tencent_does_not_are_invalid_parameter(numeral: str) -> None:
     with mock_cvm() as cloud:
         query = {"Action": "DescribeInstances", "Version": "2017-03-12", "Region": "ap-guangzhou", "SecretId": "x",
-                 "Signature": "y", "Offset": numeral}
+                 "Signature": "y", "Nonce": "1", "Offset": numeral}
         response = requests.get(CVM, params=query)
     assert error_of(response) == "InvalidParameter"
     assert not cloud.world.internal_errors

@@ -104,3 +104,25 @@ def test_httpx_mock_requested_before_the_mock(httpx_mock: Any, fake: Any) -> Non
     assert asyncio.run(_sdk_async()) > 0
     assert httpx.get(USERS).json() == {"users": []}
     assert len(fake.calls("DescribeRegions")) == 1
+
+
+def test_a_response_the_user_registered_for_a_tencent_url_wins_in_a_mock_started_inside() -> None:
+    canned = {"Response": {"TotalCount": 0, "RegionSet": [], "RequestId": "canned"}}
+    with mock_cvm() as cloud:
+        with responses.RequestsMock() as users_mock:
+            users_mock.post("https://cvm.tencentcloudapi.com/", json=canned)
+            assert sdk.call(sdk.client("cvm"), "DescribeRegions").RequestId == "canned"
+        assert cloud.journal.total == 0
+
+
+def test_httpx_mock_with_a_response_for_a_tencent_url_answers_it(fake: Any, httpx_mock: Any) -> None:
+    canned = {"Response": {"TotalCount": 0, "RegionSet": [], "RequestId": "canned"}}
+    httpx_mock.add_response(url="https://cvm.tencentcloudapi.com/", json=canned)
+
+    async def regions() -> str:
+        client = sdk.client("cvm", asynchronous=True)
+        async with client:
+            return str((await client.DescribeRegions(sdk.request("cvm", "DescribeRegions"))).RequestId)
+
+    assert asyncio.run(regions()) == "canned"
+    assert fake.journal.total == 0
