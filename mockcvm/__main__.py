@@ -1,8 +1,8 @@
-"""``mockcvm`` (also ``python -m mockcvm``): ``demo``, ``server`` and ``ca``.
+"""mockcvm (also python -m mockcvm): demo, server and ca.
 
-- ``mockcvm demo``: the real SDK against the fake, printed step by step.
-- ``mockcvm server``: one fake cloud on one port for every language and process.
-- ``mockcvm ca add|remove FILE``: trust the server's CA in this environment's certifi bundle (for tccli), and
+- mockcvm demo: the real SDK against the fake, printed step by step.
+- mockcvm server: one fake cloud on one port for every language and process.
+- mockcvm ca add|remove FILE: trust the server's CA in this environment's certifi bundle (for tccli), and
   stop trusting it.
 """
 
