@@ -1,0 +1,143 @@
+"""Elastic network interfaces (ENIs) as the fake keeps them, and how they read in the API.
+
+Every instance has a primary interface (``Primary`` true, device 0) holding its primary private IP; it is made
+with the instance and goes with it, and its security groups are the instance's. Secondary interfaces are made
+with CreateNetworkInterface, attach to one instance at a time and outlive it. Each interface holds one primary
+private IP and any number of secondary ones (up to the quota of the instance type it is attached to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
+from mockcvm import clock
+from mockcvm.compat import SLOTS
+from mockcvm.engine.resources import Codes, Filter, Kind
+
+if TYPE_CHECKING:
+    from mockcvm.services.cvm.models import Instance
+
+# NetworkInterface.State values.
+PENDING = "PENDING"
+AVAILABLE = "AVAILABLE"
+ATTACHING = "ATTACHING"
+DETACHING = "DETACHING"
+
+#: (most CPU cores, interfaces an instance may have including the primary one, private IPs per interface).
+QUOTAS = ((1, 2, 6), (2, 2, 10), (4, 4, 10), (8, 6, 20), (1 << 30, 8, 30))
+#: The private IPs an interface attached to no instance may hold (the largest per-interface quota).
+UNATTACHED_IP_QUOTA = 30
+
+
+def quota_of(instance: Instance) -> tuple[int, int]:
+    """``(interfaces, private IPs per interface)`` an instance of this size may have."""
+    for cores, interfaces, addresses in QUOTAS:
+        if instance.cpu <= cores:
+            return interfaces, addresses
+    raise AssertionError("unreachable: the last row has no limit")  # pragma: no cover
+
+
+@dataclass(**SLOTS)
+class PrivateIp:
+    address: str
+    primary: bool = False
+    description: str = ""
+
+
+@dataclass(eq=False, **SLOTS)
+class Interface:
+    interface_id: str
+    uin: str
+    region: str
+    zone: str
+    vpc_id: str
+    subnet_id: str
+    name: str
+    created_time: float
+    mac: str
+    addresses: list[PrivateIp]
+    description: str = ""
+    primary: bool = False
+    #: The groups of a secondary interface (a primary one reads its instance's).
+    groups: list[str] = field(default_factory=list)
+    #: The instance it is attached to (or attaching to, or detaching from).
+    instance: Optional[Instance] = None
+    device_index: int = 0
+    attach_time: float = 0.0
+    state: str = AVAILABLE
+    tags: dict[str, str] = field(default_factory=dict)
+    released: bool = False
+    created_text: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.created_text = clock.iso(self.created_time)
+
+    @property
+    def instance_id(self) -> Optional[str]:
+        return None if self.instance is None else self.instance.instance_id
+
+    def group_ids(self) -> list[str]:
+        if self.primary and self.instance is not None:
+            return list(self.instance.security_group_ids)
+        return list(self.groups)
+
+    def holds(self, address: str) -> Optional[PrivateIp]:
+        for entry in self.addresses:
+            if entry.address == address:
+                return entry
+        return None
+
+
+def _attachment(i: Interface) -> Optional[dict[str, Any]]:
+    if i.instance is None or i.state == ATTACHING:
+        return None
+    return {"InstanceId": i.instance.instance_id, "DeviceIndex": i.device_index, "InstanceAccountId": i.uin,
+            "AttachTime": clock.spaced(i.attach_time)}
+
+
+#: The interface kind; ``PrivateIpAddressSet`` (which needs the EIPs) is added by the backend.
+INTERFACE: Kind[Interface] = Kind(
+    service="vpc",
+    output="NetworkInterface",
+    noun="network interface",
+    id_attr="interface_id",
+    id_prefix="eni",
+    codes=Codes(malformed="InvalidParameterValue.NetworkInterfaceIdMalformed", not_found="ResourceNotFound"),
+    render={
+        "NetworkInterfaceId": lambda i: i.interface_id,
+        "NetworkInterfaceName": lambda i: i.name,
+        "NetworkInterfaceDescription": lambda i: i.description,
+        "SubnetId": lambda i: i.subnet_id,
+        "VpcId": lambda i: i.vpc_id,
+        "GroupSet": lambda i: i.group_ids(),
+        "Primary": lambda i: i.primary,
+        "MacAddress": lambda i: i.mac,
+        "State": lambda i: i.state,
+        "NetworkInterfaceState": lambda i: i.state,
+        "Attachment": _attachment,
+        "Zone": lambda i: i.zone,
+        "CreatedTime": lambda i: i.created_text,
+        "Ipv6AddressSet": lambda i: [],
+        "TagSet": lambda i: [{"Key": k, "Value": v} for k, v in i.tags.items()],
+        "EniType": lambda i: 0,
+        "Business": lambda i: "cvm",
+        "AttachType": lambda i: 0,
+    },
+    filters={
+        "vpc-id": Filter(lambda i: i.vpc_id),
+        "subnet-id": Filter(lambda i: i.subnet_id),
+        "network-interface-id": Filter(lambda i: i.interface_id),
+        "attachment.instance-id": Filter(lambda i: i.instance_id, indexed=True),
+        "groups.security-group-id": Filter(lambda i: i.group_ids()),
+        "network-interface-name": Filter(lambda i: i.name),
+        "network-interface-description": Filter(lambda i: i.description),
+        "address-ip": Filter(lambda i: [a.address for a in i.addresses]),
+        "mac-address": Filter(lambda i: i.mac),
+        "is-primary": Filter(lambda i: "true" if i.primary else "false", indexed=True),
+        "eni-type": Filter(lambda i: "0"),
+        "eni-qos": Filter(lambda i: None),
+    },
+    tags=lambda i: i.tags,
+    max_limit=100,
+)
