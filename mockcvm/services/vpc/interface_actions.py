@@ -16,8 +16,7 @@ def create_network_interface(ctx: Context, params: dict[str, Any]) -> dict[str, 
 @action("vpc", "DescribeNetworkInterfaces")
 def describe_network_interfaces(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     backend = ctx.world.vpc.interfaces
-    total, page = backend.interfaces.describe(ctx.account.uin, ctx.region, params.get("NetworkInterfaceIds"),
-                                              params.get("Filters"), params.get("Offset"), params.get("Limit"))
+    total, page = backend.describe(ctx.account.uin, ctx.region, params)
     answer = {"TotalCount": total, "NetworkInterfaceSet": [backend.render(i) for i in page]}
     backend.seen(page)
     return answer

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from mockcvm.engine.resources import Store
+from mockcvm.engine.resources import Store, matches
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.tag.validation import check_tags
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from mockcvm.world import World
 
 MAX_NAME = 60
+PRIMARY_NAME = "主网卡"
 MAX_GROUPS = 5
 #: Instance states an interface may be attached to or detached from.
 ATTACHABLE_STATES = ("RUNNING", "STOPPED")
@@ -40,8 +41,10 @@ class InterfaceBackend:
     def __init__(self, world: World) -> None:
         self.world = world
         self.interfaces: Store[Interface] = Store(INTERFACE)
-        #: instance id -> its primary interface.
-        self._primary: dict[str, Interface] = {}
+        #: instance id -> the secondary interfaces attached to it (or attaching, or detaching).
+        self._attached: dict[str, list[Interface]] = {}
+        #: (uin, region) -> the secondary interfaces, by id.
+        self._secondary: dict[tuple[str, str], dict[str, Interface]] = {}
         self._macs = itertools.count(1)
         self.in_flight: InFlight[Interface] = InFlight(
             world.timeline, world.options.transitions, world.options.duration("transition"), self._settle
@@ -52,25 +55,43 @@ class InterfaceBackend:
     def instance_launched(self, instance: Instance) -> Interface:
         """Make the primary interface of a new instance (its address was taken from the subnet already)."""
         interface = Interface(
-            interface_id=self._new_id(), uin=instance.uin, region=instance.region, zone=instance.zone,
-            vpc_id=instance.vpc_id, subnet_id=instance.subnet_id, name="主网卡", created_time=instance.created_time,
-            mac=self._new_mac(), addresses=[PrivateIp(instance.private_ip, primary=True)], primary=True,
-            instance=instance, attach_time=instance.created_time,
+            interface_id=primary_id(instance.instance_id), uin=instance.uin, region=instance.region,
+            zone=instance.zone, vpc_id=instance.vpc_id, subnet_id=instance.subnet_id, name=PRIMARY_NAME,
+            created_time=instance.created_time, mac_number=next(self._macs),
+            addresses=[PrivateIp(instance.private_ip, primary=True)], primary=True, instance=instance,
+            attach_time=instance.created_time,
         )
         self.interfaces.add(interface)
-        self._primary[instance.instance_id] = interface
         return interface
 
     def primary_of(self, instance: Instance) -> Optional[Interface]:
-        return self._primary.get(instance.instance_id)
+        return self.interfaces.get(instance.uin, instance.region, primary_id(instance.instance_id))
 
     def attached_to(self, instance: Instance) -> list[Interface]:
         """The interfaces of ``instance``: the primary one first, then the secondary ones by device index."""
-        found = self.interfaces.by(instance.uin, instance.region, "attachment.instance-id", instance.instance_id)
-        return sorted(found, key=lambda i: (not i.primary, i.device_index))
+        primary = self.primary_of(instance)
+        secondary = sorted(self._attached.get(instance.instance_id, ()), key=lambda i: i.device_index)
+        return ([primary] if primary is not None else []) + secondary
 
     def secondary_in(self, uin: str, region: str) -> Iterator[Interface]:
-        return iter(self.interfaces.by(uin, region, "is-primary", "false"))
+        return iter(list(self._secondary.get((uin, region), {}).values()))
+
+    def describe(self, uin: str, region: str, params: dict[str, Any]) -> tuple[int, list[Interface]]:
+        """DescribeNetworkInterfaces: the store's answer, except that ``attachment.instance-id`` is looked up
+        from the instances (the kind indexes nothing; see interfaces.py)."""
+        filters = params.get("Filters") or []
+        by_instance = [f for f in filters if f.get("Name") == "attachment.instance-id"]
+        ids = params.get("NetworkInterfaceIds")
+        if not by_instance or ids:
+            return self.interfaces.describe(uin, region, ids, filters, params.get("Offset"), params.get("Limit"))
+        start, size = self.interfaces.paging(params.get("Offset"), params.get("Limit"))
+        compiled = INTERFACE.compile(filters)
+        chosen: list[Interface] = []
+        for instance_id in dict.fromkeys(v for f in by_instance for v in f["Values"]):
+            instance = self.world.cvm.get(uin, region, instance_id)
+            if instance is not None:
+                chosen += [i for i in self.attached_to(instance) if matches(i, compiled)]
+        return len(chosen), chosen[start : start + size]
 
     def instance_released(self, instance: Instance) -> list[Interface]:
         """The primary interface goes (its addresses return to the subnet); secondary ones are detached and kept
@@ -80,10 +101,10 @@ class InterfaceBackend:
             self.in_flight.forget(interface)
             if interface.primary:
                 self._remove(interface)
-                self._primary.pop(instance.instance_id, None)
             else:
                 interface.instance, interface.state, interface.device_index = None, AVAILABLE, 0
                 self.interfaces.changed(interface)
+        self._attached.pop(instance.instance_id, None)
         return had
 
     # -- reads ------------------------------------------------------------------------------------------------
@@ -140,11 +161,12 @@ class InterfaceBackend:
             addresses.append(PrivateIp(taken, primary=n == 0, description=str(spec.get("Description", ""))))
         interface = Interface(
             interface_id=interface_id, uin=uin, region=region, zone=subnet.zone, vpc_id=vpc.vpc_id,
-            subnet_id=subnet.subnet_id, name=name, created_time=float(int(self.world.now)), mac=self._new_mac(),
-            addresses=addresses, description=str(params.get("NetworkInterfaceDescription", "")), groups=groups,
-            tags=dict(tags),
+            subnet_id=subnet.subnet_id, name=name, created_time=float(int(self.world.now)),
+            mac_number=next(self._macs), addresses=addresses,
+            description=str(params.get("NetworkInterfaceDescription", "")), groups=tuple(groups), tags=dict(tags),
         )
         self.interfaces.add(interface)
+        self._secondary.setdefault((uin, region), {})[interface_id] = interface
         self.world.tag.track("eni", interface.interface_id, interface)
         return interface
 
@@ -199,6 +221,7 @@ class InterfaceBackend:
             self.world.vpc.network.release_address(interface.uin, interface.region, interface.subnet_id,
                                                    entry.address)
         self.interfaces.remove(interface)
+        self._secondary.get((interface.uin, interface.region), {}).pop(interface.interface_id, None)
         interface.released = True
 
     def modify(self, uin: str, region: str, params: dict[str, Any]) -> None:
@@ -214,7 +237,7 @@ class InterfaceBackend:
             if interface.primary and interface.instance is not None:
                 interface.instance.security_group_ids = groups
             else:
-                interface.groups = groups
+                interface.groups = tuple(groups)
         self.interfaces.changed(interface)
 
     def attach(self, uin: str, region: str, interface_id: str, instance_id: str) -> None:
@@ -245,6 +268,7 @@ class InterfaceBackend:
         used = {i.device_index for i in current}
         interface.device_index = next(n for n in itertools.count(1) if n not in used)
         interface.instance, interface.state = instance, ATTACHING
+        self._attached.setdefault(instance_id, []).append(interface)
         interface.attach_time = float(int(self.world.now))
         self.interfaces.changed(interface)
         self.in_flight.begin(interface, f"attach {interface_id} to {instance_id}")
@@ -268,7 +292,10 @@ class InterfaceBackend:
     def _settle(self, interface: Interface) -> None:
         if interface.released:
             return
-        if interface.state == DETACHING:
+        if interface.state == DETACHING and interface.instance is not None:
+            attached = self._attached.get(interface.instance.instance_id, [])
+            if interface in attached:
+                attached.remove(interface)
             interface.instance, interface.device_index = None, 0
         interface.state = AVAILABLE
         self.interfaces.changed(interface)
@@ -340,19 +367,18 @@ class InterfaceBackend:
 
     # -- internals --------------------------------------------------------------------------------------------
 
-    def add(self, interface: Interface) -> None:
-        """Put a ready-made interface into the world (benchmarks)."""
-        self.interfaces.add(interface)
-
     def _new_id(self) -> str:
+        """A secondary interface's id: random, and not the id of a live instance's primary interface (``eni-``
+        and the instance id's suffix). An instance launched later with that suffix is a 1 in 36**8 chance."""
         while True:
             new = self.world.ids.short("eni")
-            if new not in self.interfaces:
+            if new not in self.interfaces and "ins-" + new[4:] not in self.world.cvm.instances:
                 return new
 
-    def _new_mac(self) -> str:
-        n = next(self._macs)
-        return f"20:90:6F:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X}"
+
+def primary_id(instance_id: str) -> str:
+    """The id of an instance's primary interface."""
+    return "eni-" + instance_id[4:]
 
 
 def _name(value: Any, what: str) -> str:

@@ -1,5 +1,9 @@
 """Elastic network interfaces (ENIs) as the fake keeps them, and how they read in the API.
 
+The kind declares no indexed filter: a primary interface is found from its instance (its id is the instance's
+with ``eni-`` for ``ins-``) and the backend keeps the secondary interfaces by instance, so an interface costs
+only its place in the store (a hundred thousand instances carry a hundred thousand primary interfaces).
+
 Every instance has a primary interface (``Primary`` true, device 0) holding its primary private IP; it is made
 with the instance and goes with it, and its security groups are the instance's. Secondary interfaces are made
 with CreateNetworkInterface, attach to one instance at a time and outlive it. Each interface holds one primary
@@ -55,12 +59,13 @@ class Interface:
     subnet_id: str
     name: str
     created_time: float
-    mac: str
+    #: The MAC address as a number (shown as ``20:90:6F:xx:xx:xx``).
+    mac_number: int
     addresses: list[PrivateIp]
     description: str = ""
     primary: bool = False
     #: The groups of a secondary interface (a primary one reads its instance's).
-    groups: list[str] = field(default_factory=list)
+    groups: tuple[str, ...] = ()
     #: The instance it is attached to (or attaching to, or detaching from).
     instance: Optional[Instance] = None
     device_index: int = 0
@@ -68,10 +73,11 @@ class Interface:
     state: str = AVAILABLE
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
-    created_text: str = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.created_text = clock.iso(self.created_time)
+    @property
+    def mac(self) -> str:
+        n = self.mac_number
+        return f"20:90:6F:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X}"
 
     @property
     def instance_id(self) -> Optional[str]:
@@ -117,7 +123,7 @@ INTERFACE: Kind[Interface] = Kind(
         "NetworkInterfaceState": lambda i: i.state,
         "Attachment": _attachment,
         "Zone": lambda i: i.zone,
-        "CreatedTime": lambda i: i.created_text,
+        "CreatedTime": lambda i: clock.iso(i.created_time),
         "Ipv6AddressSet": lambda i: [],
         "TagSet": lambda i: [{"Key": k, "Value": v} for k, v in i.tags.items()],
         "EniType": lambda i: 0,
@@ -128,13 +134,13 @@ INTERFACE: Kind[Interface] = Kind(
         "vpc-id": Filter(lambda i: i.vpc_id),
         "subnet-id": Filter(lambda i: i.subnet_id),
         "network-interface-id": Filter(lambda i: i.interface_id),
-        "attachment.instance-id": Filter(lambda i: i.instance_id, indexed=True),
+        "attachment.instance-id": Filter(lambda i: i.instance_id),
         "groups.security-group-id": Filter(lambda i: i.group_ids()),
         "network-interface-name": Filter(lambda i: i.name),
         "network-interface-description": Filter(lambda i: i.description),
         "address-ip": Filter(lambda i: [a.address for a in i.addresses]),
         "mac-address": Filter(lambda i: i.mac),
-        "is-primary": Filter(lambda i: "true" if i.primary else "false", indexed=True),
+        "is-primary": Filter(lambda i: "true" if i.primary else "false"),
         "eni-type": Filter(lambda i: "0"),
         "eni-qos": Filter(lambda i: None),
     },
