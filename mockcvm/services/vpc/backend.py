@@ -269,8 +269,8 @@ class VpcBackend:
                 raise MissingParameter("AssociateAddress with NetworkInterfaceId needs PrivateIpAddress.")
             private_ip = str(params["PrivateIpAddress"])
             interface = self._interface_for_eip(uin, region, str(interface_id), private_ip)
-            if interface.instance is not None:
-                self._bindable_instance(uin, region, interface.instance.instance_id)
+            if interface.instance_id is not None:
+                self._bindable_instance(uin, region, interface.instance_id)
         if address.status != UNBIND:
             raise ApiError(
                 f"The EIP {address.address_id} is {address.status}; only an UNBIND EIP can be bound.",
@@ -291,7 +291,7 @@ class VpcBackend:
             )
         address.interface_id, address.private_ip = interface.interface_id, private_ip
         self._follow(address, interface)
-        owner = interface.instance
+        owner = self.interfaces.instance_of(interface)
         if owner is not None and interface.primary and private_ip == owner.private_ip:
             owner.public_ip = None  # binding releases the ordinary public IP of the primary private IP
         return self._task_id()
@@ -353,8 +353,8 @@ class VpcBackend:
             self._follow(address, interface)
 
     def _follow(self, address: Address, interface: Interface) -> None:
-        owner = interface.instance  # attaching or detaching, it is still the instance's
-        address.instance_id = None if owner is None else owner.instance_id
+        owner = interface.instance_id  # attaching or detaching, it is still the instance's
+        address.instance_id = owner
         address.status = BIND if owner is not None else BIND_ENI
         self.addresses.changed(address)
         self._rate(address, idle=owner is None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from mockcvm.engine.resources import Store, matches
+from mockcvm.engine.resources import Filter, Store, matches
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.tag.validation import check_tags
@@ -40,7 +40,8 @@ ATTACHABLE_STATES = ("RUNNING", "STOPPED")
 class InterfaceBackend:
     def __init__(self, world: World) -> None:
         self.world = world
-        self.interfaces: Store[Interface] = Store(INTERFACE)
+        self.interfaces: Store[Interface] = Store(
+            INTERFACE.with_filters({"groups.security-group-id": Filter(self.group_ids)}))
         #: instance id -> the secondary interfaces attached to it (or attaching, or detaching).
         self._attached: dict[str, list[Interface]] = {}
         #: (uin, region) -> the secondary interfaces, by id.
@@ -58,7 +59,7 @@ class InterfaceBackend:
             interface_id=primary_id(instance.instance_id), uin=instance.uin, region=instance.region,
             zone=instance.zone, vpc_id=instance.vpc_id, subnet_id=instance.subnet_id, name=PRIMARY_NAME,
             created_time=instance.created_time, mac_number=next(self._macs),
-            addresses=[PrivateIp(instance.private_ip, primary=True)], primary=True, instance=instance,
+            addresses=[PrivateIp(instance.private_ip, primary=True)], primary=True, instance_id=instance.instance_id,
             attach_time=instance.created_time,
         )
         self.interfaces.add(interface)
@@ -102,23 +103,36 @@ class InterfaceBackend:
             if interface.primary:
                 self._remove(interface)
             else:
-                interface.instance, interface.state, interface.device_index = None, AVAILABLE, 0
+                interface.instance_id, interface.state, interface.device_index = None, AVAILABLE, 0
                 self.interfaces.changed(interface)
         self._attached.pop(instance.instance_id, None)
         return had
 
     # -- reads ------------------------------------------------------------------------------------------------
 
+    def instance_of(self, interface: Interface) -> Optional[Instance]:
+        if interface.instance_id is None:
+            return None
+        return self.world.cvm.get(interface.uin, interface.region, interface.instance_id)
+
+    def group_ids(self, interface: Interface) -> list[str]:
+        """The interface's security groups (a primary interface's are its instance's)."""
+        instance = self.instance_of(interface) if interface.primary else None
+        return list(instance.security_group_ids if instance is not None else interface.groups)
+
     def render(self, interface: Interface) -> dict[str, Any]:
         shown = INTERFACE.render(interface)
         shown["PrivateIpAddressSet"] = [self._render_ip(interface, entry) for entry in interface.addresses]
+        if interface.primary:
+            shown["GroupSet"] = self.group_ids(interface)
         return shown
 
     def _render_ip(self, interface: Interface, entry: PrivateIp) -> dict[str, Any]:
         eip = self.world.vpc.eip_on(interface, entry.address)
         public = eip.address_ip if eip is not None else None
-        if public is None and entry.primary and interface.primary and interface.instance is not None:
-            public = interface.instance.public_ip
+        if public is None and entry.primary and interface.primary:
+            instance = self.instance_of(interface)
+            public = None if instance is None else instance.public_ip
         return {"PrivateIpAddress": entry.address, "Primary": entry.primary, "PublicIpAddress": public,
                 "AddressId": None if eip is None else eip.address_id, "Description": entry.description,
                 "IsWanIpBlocked": False, "State": AVAILABLE}
@@ -204,11 +218,11 @@ class InterfaceBackend:
 
     def delete(self, uin: str, region: str, interface_id: str) -> None:
         interface = self.existing(uin, region, interface_id)
-        if interface.primary or interface.instance is not None or interface.state != AVAILABLE:
+        if interface.primary or interface.instance_id is not None or interface.state != AVAILABLE:
             raise ApiError(
                 f"The network interface {interface_id} is "
                 + ("the primary interface of " + str(interface.instance_id) if interface.primary else
-                   f"{interface.state}" + (f", attached to {interface.instance_id}" if interface.instance else ""))
+                   f"{interface.state}" + (f", attached to {interface.instance_id}" if interface.instance_id else ""))
                 + "; only an AVAILABLE interface attached to no instance can be deleted.",
                 code="UnsupportedOperation.InvalidState",
             )
@@ -234,8 +248,9 @@ class InterfaceBackend:
         if "NetworkInterfaceDescription" in params:
             interface.description = str(params["NetworkInterfaceDescription"])
         if groups is not None:
-            if interface.primary and interface.instance is not None:
-                interface.instance.security_group_ids = groups
+            instance = self.instance_of(interface) if interface.primary else None
+            if instance is not None:
+                instance.security_group_ids = groups
             else:
                 interface.groups = tuple(groups)
         self.interfaces.changed(interface)
@@ -243,7 +258,7 @@ class InterfaceBackend:
     def attach(self, uin: str, region: str, interface_id: str, instance_id: str) -> None:
         interface = self.existing(uin, region, interface_id)
         instance = self._instance(uin, region, instance_id)
-        if interface.instance is not None:
+        if interface.instance_id is not None:
             raise ApiError(f"The network interface {interface_id} is attached to {interface.instance_id}; detach "
                            "it first.", code="UnsupportedOperation.AttachmentAlreadyExists")
         if interface.state != AVAILABLE:
@@ -267,7 +282,7 @@ class InterfaceBackend:
                            code="LimitExceeded.EniPrivateIpLimit")
         used = {i.device_index for i in current}
         interface.device_index = next(n for n in itertools.count(1) if n not in used)
-        interface.instance, interface.state = instance, ATTACHING
+        interface.instance_id, interface.state = instance_id, ATTACHING
         self._attached.setdefault(instance_id, []).append(interface)
         interface.attach_time = float(int(self.world.now))
         self.interfaces.changed(interface)
@@ -276,7 +291,7 @@ class InterfaceBackend:
     def detach(self, uin: str, region: str, interface_id: str, instance_id: str) -> None:
         interface = self.existing(uin, region, interface_id)
         instance = self._instance(uin, region, instance_id)
-        if interface.instance is not instance:
+        if interface.instance_id != instance.instance_id:
             raise ApiError(f"The network interface {interface_id} is not attached to {instance_id}.",
                            code="UnsupportedOperation.AttachmentNotFound")
         if interface.primary or interface.state != AVAILABLE:
@@ -292,11 +307,11 @@ class InterfaceBackend:
     def _settle(self, interface: Interface) -> None:
         if interface.released:
             return
-        if interface.state == DETACHING and interface.instance is not None:
-            attached = self._attached.get(interface.instance.instance_id, [])
+        if interface.state == DETACHING and interface.instance_id is not None:
+            attached = self._attached.get(interface.instance_id, [])
             if interface in attached:
                 attached.remove(interface)
-            interface.instance, interface.device_index = None, 0
+            interface.instance_id, interface.device_index = None, 0
         interface.state = AVAILABLE
         self.interfaces.changed(interface)
         self.world.vpc.interface_moved(interface)
@@ -332,7 +347,8 @@ class InterfaceBackend:
             raise InvalidParameterValue("An assigned private IP is secondary: Primary must be false.")
         subnet = self.world.vpc.network.subnets.get(uin, region, interface.subnet_id)
         assert subnet is not None  # a subnet holding addresses cannot be deleted
-        limit = UNATTACHED_IP_QUOTA if interface.instance is None else quota_of(interface.instance)[1]
+        owner = self.instance_of(interface)
+        limit = UNATTACHED_IP_QUOTA if owner is None else quota_of(owner)[1]
         total = len(specs) or count
         self._check_new(subnet, [s.get("PrivateIpAddress") for s in specs], total, limit, len(interface.addresses))
         texts: list[Optional[str]] = [s.get("PrivateIpAddress") for s in specs] or [None] * count

@@ -67,7 +67,7 @@ class Interface:
     #: The groups of a secondary interface (a primary one reads its instance's).
     groups: tuple[str, ...] = ()
     #: The instance it is attached to (or attaching to, or detaching from).
-    instance: Optional[Instance] = None
+    instance_id: Optional[str] = None
     device_index: int = 0
     attach_time: float = 0.0
     state: str = AVAILABLE
@@ -79,15 +79,6 @@ class Interface:
         n = self.mac_number
         return f"20:90:6F:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X}"
 
-    @property
-    def instance_id(self) -> Optional[str]:
-        return None if self.instance is None else self.instance.instance_id
-
-    def group_ids(self) -> list[str]:
-        if self.primary and self.instance is not None:
-            return list(self.instance.security_group_ids)
-        return list(self.groups)
-
     def holds(self, address: str) -> Optional[PrivateIp]:
         for entry in self.addresses:
             if entry.address == address:
@@ -96,13 +87,14 @@ class Interface:
 
 
 def _attachment(i: Interface) -> Optional[dict[str, Any]]:
-    if i.instance is None or i.state == ATTACHING:
+    if i.instance_id is None or i.state == ATTACHING:
         return None
-    return {"InstanceId": i.instance.instance_id, "DeviceIndex": i.device_index, "InstanceAccountId": i.uin,
+    return {"InstanceId": i.instance_id, "DeviceIndex": i.device_index, "InstanceAccountId": i.uin,
             "AttachTime": clock.spaced(i.attach_time)}
 
 
-#: The interface kind; ``PrivateIpAddressSet`` (which needs the EIPs) is added by the backend.
+#: The interface kind; ``PrivateIpAddressSet`` (which needs the EIPs), a primary interface's ``GroupSet`` and the
+#: ``groups.security-group-id`` filter (which need its instance) are added by the backend.
 INTERFACE: Kind[Interface] = Kind(
     service="vpc",
     output="NetworkInterface",
@@ -116,7 +108,7 @@ INTERFACE: Kind[Interface] = Kind(
         "NetworkInterfaceDescription": lambda i: i.description,
         "SubnetId": lambda i: i.subnet_id,
         "VpcId": lambda i: i.vpc_id,
-        "GroupSet": lambda i: i.group_ids(),
+        "GroupSet": lambda i: list(i.groups),  # a primary interface's are its instance's (the backend)
         "Primary": lambda i: i.primary,
         "MacAddress": lambda i: i.mac,
         "State": lambda i: i.state,
@@ -135,8 +127,7 @@ INTERFACE: Kind[Interface] = Kind(
         "subnet-id": Filter(lambda i: i.subnet_id),
         "network-interface-id": Filter(lambda i: i.interface_id),
         "attachment.instance-id": Filter(lambda i: i.instance_id),
-        "groups.security-group-id": Filter(lambda i: i.group_ids()),
-        "network-interface-name": Filter(lambda i: i.name),
+                "network-interface-name": Filter(lambda i: i.name),
         "network-interface-description": Filter(lambda i: i.description),
         "address-ip": Filter(lambda i: [a.address for a in i.addresses]),
         "mac-address": Filter(lambda i: i.mac),
