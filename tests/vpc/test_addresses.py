@@ -12,6 +12,8 @@ from mockcvm import Cloud
 from tests import sdk
 from tests.release.helpers import api, assert_shape, instance, refused, run_instances
 
+pytestmark = pytest.mark.cloud_options(transitions="immediate")  # BINDING/UNBINDING: test_binding_states
+
 
 @pytest.fixture
 def vpc(cloud: Cloud) -> Any:

@@ -12,6 +12,8 @@ from mockcvm import Cloud
 from tests import sdk
 from tests.release.helpers import OTHER_ZONE, ZONE, api, assert_shape, instance, refused, run_instances
 
+pytestmark = pytest.mark.cloud_options(transitions="immediate")  # BINDING/UNBINDING: test_binding_states
+
 
 @pytest.fixture
 def vpc(cloud: Cloud) -> Any:
@@ -269,3 +271,30 @@ def test_async_client_binds_an_eip_to_a_secondary_ip(cloud: Cloud, vpc: Any, cvm
 
     got, wanted = asyncio.run(scenario()).split()
     assert got == wanted
+
+
+@pytest.mark.cloud_options(transitions="default")
+def test_binding_states(cloud: Cloud, vpc: Any, cvm: Any) -> None:
+    """BINDING and UNBINDING show to the next read under the default policy; nothing else may happen meanwhile."""
+    [ins] = run_instances(cvm)
+    [a] = api(vpc, "AllocateAddresses")["AddressSet"]
+    api(vpc, "AssociateAddress", AddressId=a, InstanceId=ins)
+    refused(cloud, vpc, "DisassociateAddress", "UnsupportedOperation.AddressStatusNotPermit", AddressId=a)
+    assert eip(vpc, a)["AddressStatus"] == "BINDING"
+    assert eip(vpc, a)["AddressStatus"] == "BIND"
+    api(vpc, "DisassociateAddress", AddressId=a)
+    refused(cloud, vpc, "ReleaseAddresses", "InvalidAddressState", AddressIds=[a])
+    shown = eip(vpc, a)
+    assert shown["AddressStatus"] == "UNBINDING" and shown["InstanceId"] == ins
+    assert eip(vpc, a)["AddressStatus"] == "UNBIND"
+
+
+@pytest.mark.cloud_options(transitions="manual")
+def test_binding_waits_for_settle_under_the_manual_policy(cloud: Cloud, vpc: Any, cvm: Any) -> None:
+    [ins] = run_instances(cvm)
+    cloud.settle()
+    [a] = api(vpc, "AllocateAddresses")["AddressSet"]
+    api(vpc, "AssociateAddress", AddressId=a, InstanceId=ins)
+    assert eip(vpc, a)["AddressStatus"] == eip(vpc, a)["AddressStatus"] == "BINDING"
+    assert cloud.settle([a]) == [a]
+    assert eip(vpc, a)["AddressStatus"] == "BIND"

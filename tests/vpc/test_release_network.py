@@ -50,6 +50,7 @@ def launch_with_network(fleet: Fleet, charge_type: str) -> tuple[str, str, str, 
         PrivateIpAddress=secondary_ip["PrivateIpAddress"])
     api(fleet.vpc, "AssociateAddress", AddressId=eips[2], NetworkInterfaceId=extra_id,
         PrivateIpAddress=extra["PrivateIpAddressSet"][0]["PrivateIpAddress"])
+    assert {a["AddressStatus"] for a in addresses(fleet, eips)} == {"BINDING"}  # shown once, then settled
     assert all(a["AddressStatus"] == "BIND" and a["InstanceId"] == ins for a in addresses(fleet, eips))
     return ins, primary_id, extra_id, eips
 

@@ -30,7 +30,9 @@ def disassociate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 @action("vpc", "DescribeAddresses")
 def describe_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     total, page = ctx.world.vpc.describe(ctx.account.uin, ctx.region, params)
-    return {"TotalCount": total, "AddressSet": [ADDRESS.render(a) for a in page]}
+    answer = {"TotalCount": total, "AddressSet": [ADDRESS.render(a) for a in page]}
+    ctx.world.vpc.seen(page)
+    return answer
 
 
 @action("vpc", "ReleaseAddresses")

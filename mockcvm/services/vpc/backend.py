@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm import clock
 from mockcvm.engine.resources import Store
+from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.tag.validation import check_tags
 from mockcvm.services.vpc.interface_backend import InterfaceBackend
 from mockcvm.services.vpc.interfaces import INTERFACE, Interface
-from mockcvm.services.vpc.models import ADDRESS, BIND, BIND_ENI, UNBIND, Address
+from mockcvm.services.vpc.models import ADDRESS, BIND, BIND_ENI, BINDING, UNBIND, UNBINDING, Address
 from mockcvm.services.vpc.network_backend import NetworkBackend
 from mockcvm.services.vpc.security_group_backend import SecurityGroupBackend
 
@@ -54,6 +55,10 @@ class VpcBackend:
         self.security_groups = SecurityGroupBackend(world)
         #: network interfaces: the primary one of every instance and the secondary ones.
         self.interfaces = InterfaceBackend(world)
+        #: EIPs BINDING or UNBINDING, settled by the transitions option.
+        self.in_flight: InFlight[Address] = InFlight(
+            world.timeline, world.options.transitions, world.options.duration("transition"), self._settle_address
+        )
         #: instance id -> its ordinary public IP as a WanIP address (made when first listed).
         self._wan: dict[str, Address] = {}
         self._ip_counter = itertools.count(1)
@@ -73,7 +78,9 @@ class VpcBackend:
         """Settle the network interfaces attaching or detaching (those of ``ids``, or all); their ids."""
         in_flight = self.interfaces.in_flight
         chosen = [i for i in in_flight.subjects() if ids is None or i.interface_id in ids]
-        return [i.interface_id for i in chosen if in_flight.settle(i)]
+        settled = [i.interface_id for i in chosen if in_flight.settle(i)]
+        binding = [a for a in self.in_flight.subjects() if ids is None or a.address_id in ids]
+        return settled + [a.address_id for a in binding if self.in_flight.settle(a)]
 
     def instance_launched(self, instance: Instance) -> None:
         """A new instance: make its primary network interface."""
@@ -291,6 +298,9 @@ class VpcBackend:
             )
         address.interface_id, address.private_ip = interface.interface_id, private_ip
         self._follow(address, interface)
+        address.status = BINDING
+        self.addresses.changed(address)
+        self.in_flight.begin(address, f"bind {address.address_id}")
         owner = self.interfaces.instance_of(interface)
         if owner is not None and interface.primary and private_ip == owner.private_ip:
             owner.public_ip = None  # binding releases the ordinary public IP of the primary private IP
@@ -355,7 +365,8 @@ class VpcBackend:
     def _follow(self, address: Address, interface: Interface) -> None:
         owner = interface.instance_id  # attaching or detaching, it is still the instance's
         address.instance_id = owner
-        address.status = BIND if owner is not None else BIND_ENI
+        if address not in self.in_flight:  # BINDING / UNBINDING settle into the state that holds then
+            address.status = BIND if owner is not None else BIND_ENI
         self.addresses.changed(address)
         self._rate(address, idle=owner is None)
 
@@ -367,7 +378,9 @@ class VpcBackend:
                 code="UnsupportedOperation.AddressStatusNotPermit",
             )
         instance_id = address.instance_id
-        self._unbind(address)
+        address.status = UNBINDING
+        self.addresses.changed(address)
+        self.in_flight.begin(address, f"unbind {address.address_id}")
         if reallocate_public_ip and instance_id is not None:
             instance = self.world.tag.find_instance(uin, region, instance_id)
             if instance is not None:
@@ -395,12 +408,28 @@ class VpcBackend:
         self.world.tag.track("eip", address.address_id, address)
         self._rate(address, idle=address.status != BIND)
 
+    def _settle_address(self, address: Address) -> None:
+        if address.released:
+            return
+        if address.status == UNBINDING:
+            self._unbind(address)
+            return
+        address.status = BIND if address.instance_id is not None else BIND_ENI
+        self.addresses.changed(address)
+
+    def seen(self, addresses: list[Address]) -> None:
+        """A read has shown ``addresses``: under the default policy their BINDING/UNBINDING settles now."""
+        for address in addresses:
+            self.in_flight.seen(address)
+
     def _unbind(self, address: Address) -> None:
+        self.in_flight.forget(address)
         address.status, address.instance_id, address.private_ip, address.interface_id = UNBIND, None, None, None
         self.addresses.changed(address)
         self._rate(address, idle=True)
 
     def _release(self, address: Address) -> None:
+        self.in_flight.forget(address)
         self._rate(address, idle=False)
         address.released = True
         address.status, address.instance_id, address.private_ip, address.interface_id = UNBIND, None, None, None

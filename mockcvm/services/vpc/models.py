@@ -9,9 +9,11 @@ from mockcvm import clock
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind
 
-# AddressStatus values the fake uses (the API also has CREATING, BINDING, UNBINDING, OFFLINING).
+# AddressStatus values the fake uses (the API also has CREATING and OFFLINING).
 BIND = "BIND"
 UNBIND = "UNBIND"
+BINDING = "BINDING"  # AssociateAddress in flight (the transitions option)
+UNBINDING = "UNBINDING"  # DisassociateAddress in flight
 BIND_ENI = "BIND_ENI"  # bound to a private IP of a network interface attached to no instance
 
 
@@ -42,11 +44,11 @@ class Address:
 
 
 def _bound(a: Address) -> bool:
-    return a.status == BIND
+    return a.instance_id is not None
 
 
 def _on_interface(a: Address) -> bool:
-    return a.status in (BIND, BIND_ENI)
+    return a.status != UNBIND
 
 
 #: The EIP as a resource kind: the ``Address`` object of DescribeAddresses, its filters and its codes.
@@ -64,7 +66,7 @@ ADDRESS: Kind[Address] = Kind(
         "AddressIp": lambda a: a.address_ip,
         "InstanceId": lambda a: a.instance_id,
         "CreatedTime": lambda a: a.created_text,
-        "NetworkInterfaceId": lambda a: a.interface_id if _on_interface(a) else None,
+        "NetworkInterfaceId": lambda a: a.interface_id,
         "PrivateAddressIp": lambda a: a.private_ip if _on_interface(a) else None,
         "AddressType": lambda a: a.address_type,
         "InternetServiceProvider": lambda a: a.isp,
