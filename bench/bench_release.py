@@ -32,6 +32,7 @@ def _release_row(quick: bool) -> Row:
     # unbound, tags dropped), so the call's time includes the release; under the default policy that work would
     # happen at the next read.
     with mock_cvm(transitions="immediate") as cloud:
+        cloud.world.vpc.address_quota = None  # more EIPs than an account's quota
         cvm, vpc = client("cvm", REGION), client("vpc", REGION)
         last: list[Any] = []
 
@@ -74,6 +75,7 @@ def _page_rows(size: int, quick: bool) -> list[Row]:
             out.append(not_built("5", name, 1.3, why="needs cloud.seed_instances (tagged instances)"))
             continue
         with mock_cvm() as cloud:
+            cloud.world.vpc.address_quota = None  # more EIPs than an account's quota
             sdk = client(service, REGION)
             started = time.perf_counter()
             _fill(cloud, service, maker, size)

@@ -47,6 +47,7 @@ def scenario(name: str, size: int) -> tuple[Any, Callable[[], Any], Callable[[],
 
     mock = mock_cvm(transitions="immediate") if name == "release" else mock_cvm()
     cloud = mock.start()
+    cloud.world.vpc.address_quota = None  # more EIPs than an account's quota
     if name in ("describe", "describe-ids", "describe-state", "terminate", "resources"):
         ids: list[str] = []
         while len(ids) < size:

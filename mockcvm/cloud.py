@@ -244,6 +244,7 @@ class Cloud:
         with self.world.lock:
             world = self._caught_up()
             if instance_ids is None:
-                return world.cvm.settle()
+                return world.cvm.settle() + world.vpc.settle()
             wanted = set(instance_ids)
-            return world.cvm.settle([i for i in world.cvm.in_flight.subjects() if i.instance_id in wanted])
+            return world.cvm.settle([i for i in world.cvm.in_flight.subjects() if i.instance_id in wanted]) + (
+                world.vpc.settle(wanted))

@@ -10,6 +10,7 @@ from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F40
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
 from mockcvm.services.vpc import actions as vpc_actions
+from mockcvm.services.vpc import interface_actions as vpc_interface_actions  # noqa: F401
 from mockcvm.services.vpc import network_actions as vpc_network_actions  # noqa: F401
 from mockcvm.services.vpc import security_group_actions as vpc_security_group_actions  # noqa: F401
 

@@ -12,6 +12,8 @@ from mockcvm import Cloud
 from tests import sdk
 from tests.release.helpers import api, assert_shape, instance, refused, run_instances
 
+pytestmark = pytest.mark.cloud_options(transitions="immediate")  # BINDING/UNBINDING: test_binding_states
+
 
 @pytest.fixture
 def vpc(cloud: Cloud) -> Any:
@@ -45,7 +47,8 @@ def test_an_allocated_eip_is_unbind_with_every_field_the_schema_requires(vpc: An
     assert got["CreatedTime"].endswith("Z")
 
 
-def test_describe_pages_with_offset_and_limit_and_counts_everything(vpc: Any) -> None:
+def test_describe_pages_with_offset_and_limit_and_counts_everything(cloud: Cloud, vpc: Any) -> None:
+    cloud.world.vpc.address_quota = None  # more EIPs than an account's quota
     eips = allocate(vpc, 25)
     first = api(vpc, "DescribeAddresses")
     assert first["TotalCount"] == 25 and [a["AddressId"] for a in first["AddressSet"]] == eips[:20]

@@ -171,6 +171,7 @@ def _launch(
             uin, world.billing.price("instance_month") * plan["period"], instance_id, "RunInstances"
         )
     backend.add(instance)
+    world.vpc.instance_launched(instance)
     world.cbs.launch_disks(instance)
     backend.begin(instance, "RunInstances", request_id, backend.lifecycle.step("RunInstances", NEW))
     if plan["charge_type"] == models.PREPAID:

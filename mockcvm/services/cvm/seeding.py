@@ -84,6 +84,7 @@ def seed_instances(
             latest_operation_state=models.SUCCESS, latest_operation_request_id=request_id,
         )
         backend.add(instance)
+        world.vpc.instance_launched(instance)
         world.cbs.launch_disks(instance)
         if state == models.SHUTDOWN:
             instance.release_reason = "TerminateInstances"

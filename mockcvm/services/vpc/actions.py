@@ -1,4 +1,4 @@
-"""Vpc handlers (elastic IPs): read parameters, call the backend, shape the answer."""
+"""Vpc handlers for elastic IPs: read parameters, call the backend, shape the answer."""
 
 from __future__ import annotations
 
@@ -30,9 +30,30 @@ def disassociate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 @action("vpc", "DescribeAddresses")
 def describe_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     total, page = ctx.world.vpc.describe(ctx.account.uin, ctx.region, params)
-    return {"TotalCount": total, "AddressSet": [ADDRESS.render(a) for a in page]}
+    answer = {"TotalCount": total, "AddressSet": [ADDRESS.render(a) for a in page]}
+    ctx.world.vpc.seen(page)
+    return answer
 
 
 @action("vpc", "ReleaseAddresses")
 def release_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return {"TaskId": ctx.world.vpc.release(ctx.account.uin, ctx.region, params["AddressIds"])}
+
+
+@action("vpc", "ModifyAddressAttribute")
+def modify_address_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.world.vpc.modify_attribute(ctx.account.uin, ctx.region, params)
+    return {}
+
+
+@action("vpc", "ModifyAddressesBandwidth")
+def modify_addresses_bandwidth(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    task_id = ctx.world.vpc.modify_bandwidth(
+        ctx.account.uin, ctx.region, params["AddressIds"], params["InternetMaxBandwidthOut"]
+    )
+    return {"TaskId": task_id}
+
+
+@action("vpc", "DescribeAddressQuota")
+def describe_address_quota(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"QuotaSet": ctx.world.vpc.quota(ctx.account.uin, ctx.region)}

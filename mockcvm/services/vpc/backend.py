@@ -11,12 +11,16 @@ from __future__ import annotations
 import itertools
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
+from mockcvm import clock
 from mockcvm.engine.resources import Store
-from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
+from mockcvm.engine.transitions import InFlight
+from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.tag.validation import check_tags
-from mockcvm.services.vpc.models import ADDRESS, BIND, UNBIND, Address
+from mockcvm.services.vpc.interface_backend import InterfaceBackend
+from mockcvm.services.vpc.interfaces import INTERFACE, Interface
+from mockcvm.services.vpc.models import ADDRESS, BIND, BIND_ENI, BINDING, UNBIND, UNBINDING, Address
 from mockcvm.services.vpc.network_backend import NetworkBackend
 from mockcvm.services.vpc.security_group_backend import SecurityGroupBackend
 
@@ -36,6 +40,9 @@ CHARGE_TYPES = (
 BINDABLE_STATES = ("RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING")
 WAN_IP = "WanIP"  # an ordinary public IP (InternetAccessible.PublicIpAssigned), listed on request only
 MAX_ADDRESS_COUNT = 100
+MAX_ADDRESS_NAME = 128
+#: EIPs an account may hold per region (twice as many may be allocated a day).
+ADDRESS_QUOTA = 20
 IDLE_REASON = "eip_idle"
 
 class VpcBackend:
@@ -46,9 +53,19 @@ class VpcBackend:
         self.network = NetworkBackend(world)
         #: security groups and their rules.
         self.security_groups = SecurityGroupBackend(world)
+        #: network interfaces: the primary one of every instance and the secondary ones.
+        self.interfaces = InterfaceBackend(world)
+        #: EIPs BINDING or UNBINDING, settled by the transitions option.
+        self.in_flight: InFlight[Address] = InFlight(
+            world.timeline, world.options.transitions, world.options.duration("transition"), self._settle_address
+        )
         #: instance id -> its ordinary public IP as a WanIP address (made when first listed).
         self._wan: dict[str, Address] = {}
         self._ip_counter = itertools.count(1)
+        #: EIPs an account may hold per region; None: no quota (benchmarks holding many EIPs set it).
+        self.address_quota: Optional[int] = ADDRESS_QUOTA
+        #: (uin, region, UTC day) -> EIPs allocated that day.
+        self._allocated_on: dict[tuple[str, str, str], int] = {}
         self._task_counter = itertools.count(100000001)
 
     # -- hooks (docs/internals.md) ---------------------------------------------------------------------------
@@ -57,17 +74,37 @@ class VpcBackend:
         """Addresses of the elastic IPs bound to ``instance``."""
         return [a.address_ip for a in self._bound_to(instance)]
 
+    def settle(self, ids: Optional[set[str]] = None) -> list[str]:
+        """Settle the network interfaces attaching or detaching (those of ``ids``, or all); their ids."""
+        in_flight = self.interfaces.in_flight
+        chosen = [i for i in in_flight.subjects() if ids is None or i.interface_id in ids]
+        settled = [i.interface_id for i in chosen if in_flight.settle(i)]
+        binding = [a for a in self.in_flight.subjects() if ids is None or a.address_id in ids]
+        return settled + [a.address_id for a in binding if self.in_flight.settle(a)]
+
+    def instance_launched(self, instance: Instance) -> None:
+        """A new instance: make its primary network interface."""
+        self.interfaces.instance_launched(instance)
+
     def instance_released(self, instance: Instance, release_address: bool) -> None:
-        """Unbind the instance's elastic IPs and keep them, idle and charged; with ``release_address``
-        release the first EIP of the primary NIC instead."""
+        """Every EIP bound to any private IP of the instance (on its primary or secondary interfaces) is kept,
+        unbound and charged idle; with ``release_address`` the EIP of the primary interface's primary IP is
+        released instead. The primary interface goes; secondary ones are detached and kept (AVAILABLE)."""
         self._wan.pop(instance.instance_id, None)  # the ordinary public IP goes with the instance
-        self.network.release_address(instance.uin, instance.region, instance.subnet_id, instance.private_ip)
-        bound = self._bound_to(instance)
-        for position, address in enumerate(bound):
-            if release_address and position == 0:
+        primary = self.interfaces.primary_of(instance)
+        first = None if primary is None else self.eip_on(primary, instance.private_ip)
+        bound = list(self._bound_to(instance))
+        for interface in self.interfaces.attached_to(instance):  # also those still ATTACHING
+            for address in self.addresses.by(instance.uin, instance.region, "network-interface-id",
+                                             interface.interface_id):
+                if address not in bound:
+                    bound.append(address)
+        for address in bound:
+            if release_address and address is first:
                 self._release(address)
             else:
                 self._unbind(address)
+        self.interfaces.instance_released(instance)
 
     # -- reads -----------------------------------------------------------------------------------------------
 
@@ -135,6 +172,7 @@ class VpcBackend:
                 code="InvalidParameterValue.Range",
             )
         tags = check_tags((t["Key"], t.get("Value", "")) for t in params.get("Tags", []))
+        self._check_quota(uin, region, count)
         ids = []
         for _ in range(count):
             address = Address(
@@ -152,33 +190,127 @@ class VpcBackend:
             )
             self._add(address)
             ids.append(address.address_id)
+        day = clock.to_datetime(self.world.now).date().isoformat()
+        self._allocated_on[(uin, region, day)] = self._allocated_on.get((uin, region, day), 0) + count
         return ids, self._task_id()
+
+    # -- quota -----------------------------------------------------------------------------------------------
+
+    def quota(self, uin: str, region: str) -> list[dict[str, Any]]:
+        """DescribeAddressQuota's ``QuotaSet``: EIPs held in the region, and allocations today (UTC)."""
+        day = clock.to_datetime(self.world.now).date().isoformat()
+        limit = self.address_quota
+        return [
+            {"QuotaId": "TOTAL_EIP_QUOTA", "QuotaCurrent": self.addresses.count(uin, region),
+             "QuotaLimit": -1 if limit is None else limit},
+            {"QuotaId": "DAILY_EIP_APPLY", "QuotaCurrent": self._allocated_on.get((uin, region, day), 0),
+             "QuotaLimit": -1 if limit is None else 2 * limit},
+        ]
+
+    def _check_quota(self, uin: str, region: str, count: int) -> None:
+        limit = self.address_quota
+        if limit is None:
+            return
+        held = self.addresses.count(uin, region)
+        if held + count > limit:
+            raise ApiError(
+                f"The account holds {held} EIPs in {region}; {count} more would pass the quota of {limit}. "
+                "Release some first.",
+                code="AddressQuotaLimitExceeded",
+            )
+        day = clock.to_datetime(self.world.now).date().isoformat()
+        today = self._allocated_on.get((uin, region, day), 0)
+        if today + count > 2 * limit:
+            raise ApiError(
+                f"The account allocated {today} EIPs in {region} today; at most {2 * limit} a day.",
+                code="AddressQuotaLimitExceeded.DailyAllocate",
+            )
+
+    # -- attributes ------------------------------------------------------------------------------------------
+
+    def modify_attribute(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        address = self.addresses.existing(uin, region, params["AddressId"])
+        name = params.get("AddressName")
+        if name is not None and len(name) > MAX_ADDRESS_NAME:
+            raise ApiError(f"AddressName must be at most {MAX_ADDRESS_NAME} characters.",
+                           code="InvalidParameterValue.Range")
+        if str(params.get("EipDirectConnection", "FALSE")).upper() == "TRUE" or params.get("EipVisibleOnEni"):
+            raise ApiError("mockcvm does not model EIP direct connection or EIPs shown on the interface; only "
+                           "AddressName can be changed.", code="UnsupportedOperation.ModifyAddressAttribute")
+        if name is not None:
+            address.name = name
+            self.addresses.changed(address)
+
+    def modify_bandwidth(self, uin: str, region: str, address_ids: list[str], bandwidth: int) -> str:
+        addresses = self.addresses.existing_all(uin, region, address_ids, "AddressIds")
+        if not 1 <= bandwidth <= 2000:
+            raise ApiError(f"InternetMaxBandwidthOut must be between 1 and 2000 Mbps, got {bandwidth}.",
+                           code="InvalidParameterValue.BandwidthOutOfRange")
+        for address in addresses:
+            address.bandwidth = bandwidth
+        return self._task_id()
 
     def add(self, address: Address) -> None:
         """Put a ready-made EIP into the world (control APIs, benchmarks); unbound, it is charged as idle."""
         self._add(address)
 
     def associate(self, uin: str, region: str, params: dict[str, Any]) -> str:
+        """Bind an EIP to an instance (its primary interface's primary IP) or to any private IP of an interface
+        (``NetworkInterfaceId`` + ``PrivateIpAddress``). One EIP per private IP."""
         address = self.addresses.existing(uin, region, params["AddressId"])
-        if params.get("NetworkInterfaceId"):
-            raise NotImplementedByMockcvm(
-                "mockcvm binds EIPs to instances only (InstanceId); it does not model elastic network "
-                "interfaces."
-            )
-        instance_id = params.get("InstanceId")
-        if not instance_id:
-            raise MissingParameter(
-                "AssociateAddress needs InstanceId (binding to a NetworkInterfaceId is not faked)."
-            )
-        if not INSTANCE_ID.match(instance_id):
-            raise ApiError(
-                f"The instance id {instance_id!r} is malformed; expected ins- and 8 letters or digits.",
-                code="InvalidParameterValue.InstanceIdMalformed",
-            )
+        instance_id, interface_id = params.get("InstanceId"), params.get("NetworkInterfaceId")
+        if instance_id and interface_id:
+            raise ApiError("Give InstanceId or NetworkInterfaceId with PrivateIpAddress, not both.",
+                           code="InvalidParameterConflict")
+        if not instance_id and not interface_id:
+            raise MissingParameter("AssociateAddress needs InstanceId, or NetworkInterfaceId and PrivateIpAddress.")
+        if instance_id:
+            instance = self._bindable_instance(uin, region, instance_id)
+            interface = self.interfaces.primary_of(instance)
+            if interface is None:  # pragma: no cover - every instance has one
+                raise ApiError(f"The instance {instance_id} has no primary interface.",
+                               code="FailedOperation.MasterEniNotFound")
+            private_ip = instance.private_ip
+        else:
+            if not params.get("PrivateIpAddress"):
+                raise MissingParameter("AssociateAddress with NetworkInterfaceId needs PrivateIpAddress.")
+            private_ip = str(params["PrivateIpAddress"])
+            interface = self._interface_for_eip(uin, region, str(interface_id), private_ip)
+            if interface.instance_id is not None:
+                self._bindable_instance(uin, region, interface.instance_id)
         if address.status != UNBIND:
             raise ApiError(
                 f"The EIP {address.address_id} is {address.status}; only an UNBIND EIP can be bound.",
                 code="InvalidAddressIdStatus.NotPermit",
+            )
+        already = self.eip_on(interface, private_ip)
+        if already is not None:
+            if instance_id:
+                raise ApiError(
+                    f"The instance {instance_id} already has the EIP {already.address_id} on its primary IP; "
+                    "disassociate it first.",
+                    code="InvalidInstanceId.AlreadyBindEip",
+                )
+            raise ApiError(
+                f"The private IP {private_ip} of {interface.interface_id} already has the EIP "
+                f"{already.address_id}; disassociate it first.",
+                code="InvalidPrivateIpAddress.AlreadyBindEip",
+            )
+        address.interface_id, address.private_ip = interface.interface_id, private_ip
+        self._follow(address, interface)
+        address.status = BINDING
+        self.addresses.changed(address)
+        self.in_flight.begin(address, f"bind {address.address_id}")
+        owner = self.interfaces.instance_of(interface)
+        if owner is not None and interface.primary and private_ip == owner.private_ip:
+            owner.public_ip = None  # binding releases the ordinary public IP of the primary private IP
+        return self._task_id()
+
+    def _bindable_instance(self, uin: str, region: str, instance_id: str) -> Instance:
+        if not INSTANCE_ID.match(instance_id):
+            raise ApiError(
+                f"The instance id {instance_id!r} is malformed; expected ins- and 8 letters or digits.",
+                code="InvalidParameterValue.InstanceIdMalformed",
             )
         instance = self.world.tag.find_instance(uin, region, instance_id)
         if instance is None or instance.released:
@@ -192,32 +324,64 @@ class VpcBackend:
                 "STOPPED instance.",
                 code="InvalidParameterValue.InvalidInstanceState",
             )
-        already = self._bound_to(instance)
-        if already:
+        return instance
+
+    def _interface_for_eip(self, uin: str, region: str, interface_id: str, private_ip: str) -> Interface:
+        INTERFACE.check_id(interface_id)
+        interface = self.interfaces.interfaces.get(uin, region, interface_id)
+        if interface is None or interface.holds(private_ip) is None:
             raise ApiError(
-                f"The instance {instance_id} already has the EIP {already[0].address_id}; disassociate it first.",
-                code="InvalidInstanceId.AlreadyBindEip",
+                f"The network interface {interface_id} does not exist in {region} or does not hold the private "
+                f"IP {private_ip}.",
+                code="InvalidNetworkInterfaceId.NotFound",
             )
-        address.status, address.instance_id, address.private_ip = (
-            BIND,
-            instance_id,
-            instance.private_ip or None,
-        )
+        return interface
+
+    def eip_on(self, interface: Interface, private_ip: str) -> Optional[Address]:
+        """The EIP bound to ``private_ip`` of ``interface``, if any."""
+        for address in self.addresses.by(interface.uin, interface.region, "network-interface-id",
+                                         interface.interface_id):
+            if address.private_ip == private_ip:
+                return address
+        return None
+
+    def check_no_eip(self, interface: Interface, private_ip: Optional[str]) -> None:
+        """Refuse (UnsupportedOperation.BindEIP) if an EIP is bound to ``private_ip`` (or any IP) of ``interface``."""
+        for address in self.addresses.by(interface.uin, interface.region, "network-interface-id",
+                                         interface.interface_id):
+            if private_ip is None or address.private_ip == private_ip:
+                raise ApiError(
+                    f"The EIP {address.address_id} is bound to {address.private_ip} of {interface.interface_id}; "
+                    "disassociate it first.",
+                    code="UnsupportedOperation.BindEIP",
+                )
+
+    def interface_moved(self, interface: Interface) -> None:
+        """An interface was attached or detached: its EIPs follow (BIND with the instance, BIND_ENI without)."""
+        for address in self.addresses.by(interface.uin, interface.region, "network-interface-id",
+                                         interface.interface_id):
+            self._follow(address, interface)
+
+    def _follow(self, address: Address, interface: Interface) -> None:
+        owner = interface.instance_id  # attaching or detaching, it is still the instance's
+        address.instance_id = owner
+        if address not in self.in_flight:  # BINDING / UNBINDING settle into the state that holds then
+            address.status = BIND if owner is not None else BIND_ENI
         self.addresses.changed(address)
-        instance.public_ip = None  # binding releases the ordinary public IP of the primary private IP
-        self._rate(address, idle=False)
-        return self._task_id()
+        self._rate(address, idle=owner is None)
 
     def disassociate(self, uin: str, region: str, address_id: str, reallocate_public_ip: bool) -> str:
         address = self.addresses.existing(uin, region, address_id)
-        if address.status != BIND or address.instance_id is None:
+        if address.status not in (BIND, BIND_ENI):
             raise ApiError(
                 f"The EIP {address_id} is {address.status}; only a bound EIP can be disassociated.",
                 code="UnsupportedOperation.AddressStatusNotPermit",
             )
         instance_id = address.instance_id
-        self._unbind(address)
-        if reallocate_public_ip:
+        address.status = UNBINDING
+        self.addresses.changed(address)
+        self.in_flight.begin(address, f"unbind {address.address_id}")
+        if reallocate_public_ip and instance_id is not None:
             instance = self.world.tag.find_instance(uin, region, instance_id)
             if instance is not None:
                 instance.public_ip = self.world.cvm.new_public_ip()
@@ -244,15 +408,31 @@ class VpcBackend:
         self.world.tag.track("eip", address.address_id, address)
         self._rate(address, idle=address.status != BIND)
 
+    def _settle_address(self, address: Address) -> None:
+        if address.released:
+            return
+        if address.status == UNBINDING:
+            self._unbind(address)
+            return
+        address.status = BIND if address.instance_id is not None else BIND_ENI
+        self.addresses.changed(address)
+
+    def seen(self, addresses: list[Address]) -> None:
+        """A read has shown ``addresses``: under the default policy their BINDING/UNBINDING settles now."""
+        for address in addresses:
+            self.in_flight.seen(address)
+
     def _unbind(self, address: Address) -> None:
-        address.status, address.instance_id, address.private_ip = UNBIND, None, None
+        self.in_flight.forget(address)
+        address.status, address.instance_id, address.private_ip, address.interface_id = UNBIND, None, None, None
         self.addresses.changed(address)
         self._rate(address, idle=True)
 
     def _release(self, address: Address) -> None:
+        self.in_flight.forget(address)
         self._rate(address, idle=False)
         address.released = True
-        address.status, address.instance_id, address.private_ip = UNBIND, None, None
+        address.status, address.instance_id, address.private_ip, address.interface_id = UNBIND, None, None, None
         self.addresses.remove(address)
         self.world.tag.untrack(address.uin, "eip", address.address_id)
 

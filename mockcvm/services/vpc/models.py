@@ -9,9 +9,12 @@ from mockcvm import clock
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind
 
-# AddressStatus values the fake uses (the API also has CREATING, BINDING, UNBINDING, OFFLINING, BIND_ENI).
+# AddressStatus values the fake uses (the API also has CREATING and OFFLINING).
 BIND = "BIND"
 UNBIND = "UNBIND"
+BINDING = "BINDING"  # AssociateAddress in flight (the transitions option)
+UNBINDING = "UNBINDING"  # DisassociateAddress in flight
+BIND_ENI = "BIND_ENI"  # bound to a private IP of a network interface attached to no instance
 
 
 @dataclass(eq=False, **SLOTS)
@@ -26,6 +29,8 @@ class Address:
     status: str = UNBIND
     instance_id: Optional[str] = None
     private_ip: Optional[str] = None
+    #: The network interface whose ``private_ip`` it is bound to.
+    interface_id: Optional[str] = None
     internet_charge_type: str = "TRAFFIC_POSTPAID_BY_HOUR"
     bandwidth: int = 1
     isp: str = "BGP"
@@ -39,7 +44,11 @@ class Address:
 
 
 def _bound(a: Address) -> bool:
-    return a.status == BIND
+    return a.instance_id is not None
+
+
+def _on_interface(a: Address) -> bool:
+    return a.status != UNBIND
 
 
 #: The EIP as a resource kind: the ``Address`` object of DescribeAddresses, its filters and its codes.
@@ -57,8 +66,8 @@ ADDRESS: Kind[Address] = Kind(
         "AddressIp": lambda a: a.address_ip,
         "InstanceId": lambda a: a.instance_id,
         "CreatedTime": lambda a: a.created_text,
-        "NetworkInterfaceId": lambda a: None,
-        "PrivateAddressIp": lambda a: a.private_ip if _bound(a) else None,
+        "NetworkInterfaceId": lambda a: a.interface_id,
+        "PrivateAddressIp": lambda a: a.private_ip if _on_interface(a) else None,
         "AddressType": lambda a: a.address_type,
         "InternetServiceProvider": lambda a: a.isp,
         "Bandwidth": lambda a: a.bandwidth,
@@ -75,7 +84,7 @@ ADDRESS: Kind[Address] = Kind(
         "address-status": Filter(lambda a: a.status, indexed=True),
         "instance-id": Filter(lambda a: a.instance_id, indexed=True),
         "private-ip-address": Filter(lambda a: a.private_ip, indexed=True),
-        "network-interface-id": Filter(lambda a: None),
+        "network-interface-id": Filter(lambda a: a.interface_id, indexed=True),
         "is-arrears": Filter(lambda a: "FALSE"),
         "instance-type": Filter(lambda a: "CVM" if _bound(a) else None),
         "address-type": Filter(lambda a: a.address_type, indexed=True),

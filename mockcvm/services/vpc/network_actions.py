@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from mockcvm.dispatch import Context, action
 from mockcvm.engine.resources import Store
 from mockcvm.services.vpc.network import SUBNET, VPC
 
 
-def _describe(ctx: Context, store: Store[Any], ids: Any, params: dict[str, Any]) -> tuple[int, list[Any]]:
+def _describe(ctx: Context, store: Store[Any], ids: Any, params: dict[str, Any],
+              made: Callable[[str, str], bool], make: Callable[[str, str], None]) -> tuple[int, list[Any]]:
     """A Describe that lists the default network: it is made the first time it is listed (after the request
     has been checked, so a refused request makes nothing)."""
-    network = ctx.world.vpc.network
     uin, region = ctx.account.uin, ctx.region
-    made = network.has_defaults(uin, region)
+    already = made(uin, region)
     answer = store.describe(uin, region, ids, params.get("Filters"), params.get("Offset"), params.get("Limit"))
-    if made:
+    if already:
         return answer
-    network.ensure_defaults(uin, region)
+    make(uin, region)
     return store.describe(uin, region, ids, params.get("Filters"), params.get("Offset"), params.get("Limit"))
 
 
@@ -29,7 +29,9 @@ def create_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("vpc", "DescribeVpcs")
 def describe_vpcs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, page = _describe(ctx, ctx.world.vpc.network.vpcs, params.get("VpcIds"), params)
+    network = ctx.world.vpc.network
+    total, page = _describe(ctx, network.vpcs, params.get("VpcIds"), params, network.has_defaults,
+                            network.ensure_defaults)
     return {"TotalCount": total, "VpcSet": [VPC.render(v) for v in page]}
 
 
@@ -64,7 +66,9 @@ def create_subnets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("vpc", "DescribeSubnets")
 def describe_subnets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, page = _describe(ctx, ctx.world.vpc.network.subnets, params.get("SubnetIds"), params)
+    network = ctx.world.vpc.network
+    total, page = _describe(ctx, network.subnets, params.get("SubnetIds"), params, network.has_default_subnets,
+                            network.ensure_default_subnets)
     return {"TotalCount": total, "SubnetSet": [SUBNET.render(s) for s in page]}
 
 

@@ -1,8 +1,8 @@
 """VPC and subnet operations, the default network of each account and region, and private IPs.
 
 Every account has, in each region, a default VPC (``172.16.0.0/12``, ``IsDefault``) with one default subnet per
-zone (a ``/15`` each, in zone order), made the first time anything needs them or lists them. They are made once:
-deleted, they stay deleted (RunInstances then refuses to launch into the default network).
+zone (a ``/15`` each, its place fixed by the zone's order), each made the first time anything needs it or lists
+it. They are made once: deleted, they stay deleted (RunInstances then refuses to launch into the default network).
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class NetworkBackend:
         self.subnets: Store[Subnet] = Store(SUBNET)
         #: (uin, region) whose default network has been made (it may since have been deleted).
         self._defaults_made: set[tuple[str, str]] = set()
-        #: (uin, region, zone) -> the default subnet's id.
+        #: (uin, region) -> the default VPC's id.
+        self._default_vpcs: dict[tuple[str, str], str] = {}
+        #: (uin, region, zone) -> the default subnet's id (made; it may since have been deleted).
         self._default_subnets: dict[tuple[str, str, str], str] = {}
 
     # -- the default network ----------------------------------------------------------------------------------
@@ -72,30 +74,57 @@ class NetworkBackend:
         return (uin, region) in self._defaults_made
 
     def ensure_defaults(self, uin: str, region: str) -> None:
-        """Make the default VPC and its subnets of (uin, region) if they were never made."""
+        """Make the default VPC of (uin, region) if it was never made (its subnets come when first needed)."""
         key = (uin, region)
         if key in self._defaults_made:
             return
         self._defaults_made.add(key)
-        now = float(int(self.world.now))
         vpc = Vpc(vpc_id=self._new_id("vpc", self.vpcs), uin=uin, region=region, name=DEFAULT_VPC_NAME,
-                  base=DEFAULT_VPC_CIDR[0], prefix=DEFAULT_VPC_CIDR[1], created_time=now, is_default=True)
+                  base=DEFAULT_VPC_CIDR[0], prefix=DEFAULT_VPC_CIDR[1], created_time=float(int(self.world.now)),
+                  is_default=True)
         self._add_vpc(vpc)
-        step = 1 << (32 - DEFAULT_SUBNET_PREFIX)
-        for n, zone in enumerate(REGIONS[region].zones):
-            subnet = Subnet(
-                subnet_id=self._new_id("subnet", self.subnets), vpc_id=vpc.vpc_id, uin=uin, region=region,
-                zone=zone.zone, name=DEFAULT_SUBNET_NAME, base=vpc.base + n * step, prefix=DEFAULT_SUBNET_PREFIX,
-                created_time=now, is_default=True,
-            )
-            self._add_subnet(subnet)
-            self._default_subnets[(uin, region, zone.zone)] = subnet.subnet_id
+        self._default_vpcs[key] = vpc.vpc_id
+
+    def ensure_default_subnets(self, uin: str, region: str) -> None:
+        """Make the default VPC and every default subnet never made (a listing shows the whole default network)."""
+        self.ensure_defaults(uin, region)
+        for zone in REGIONS[region].zones:
+            self.default_subnet(uin, region, zone.zone)
+
+    def has_default_subnets(self, uin: str, region: str) -> bool:
+        return self.has_defaults(uin, region) and all(
+            (uin, region, z.zone) in self._default_subnets for z in REGIONS[region].zones)
 
     def default_subnet(self, uin: str, region: str, zone: str) -> Optional[Subnet]:
-        """The default subnet of ``zone`` (made if the defaults were never made), or None if it was deleted."""
+        """The default subnet of ``zone``, made if it was never made; None if it (or the default VPC) was deleted."""
         self.ensure_defaults(uin, region)
-        subnet_id = self._default_subnets.get((uin, region, zone))
-        return None if subnet_id is None else self.subnets.get(uin, region, subnet_id)
+        key = (uin, region, zone)
+        if key not in self._default_subnets:
+            vpc = self.vpcs.get(uin, region, self._default_vpcs[(uin, region)])
+            if vpc is None:
+                return None
+            self._default_subnets[key] = self._make_default_subnet(vpc, zone).subnet_id
+        return self.subnets.get(uin, region, self._default_subnets[key])
+
+    def peek_default_subnet(self, uin: str, region: str, zone: str) -> tuple[Optional[Subnet], bool]:
+        """``(the default subnet of zone if it exists, whether it exists or would be made)``; changes nothing."""
+        key = (uin, region, zone)
+        if key in self._default_subnets:
+            subnet = self.subnets.get(uin, region, self._default_subnets[key])
+            return subnet, subnet is not None
+        if (uin, region) not in self._defaults_made:
+            return None, True
+        return None, self.vpcs.get(uin, region, self._default_vpcs[(uin, region)]) is not None
+
+    def _make_default_subnet(self, vpc: Vpc, zone: str) -> Subnet:
+        index = [z.zone for z in REGIONS[vpc.region].zones].index(zone)
+        subnet = Subnet(
+            subnet_id=self._new_id("subnet", self.subnets), vpc_id=vpc.vpc_id, uin=vpc.uin, region=vpc.region,
+            zone=zone, name=DEFAULT_SUBNET_NAME, base=vpc.base + index * (1 << (32 - DEFAULT_SUBNET_PREFIX)),
+            prefix=DEFAULT_SUBNET_PREFIX, created_time=float(int(self.world.now)), is_default=True,
+        )
+        self._add_subnet(subnet)
+        return subnet
 
     # -- VPCs -------------------------------------------------------------------------------------------------
 
@@ -250,10 +279,9 @@ class NetworkBackend:
             )
         subnet: Optional[Subnet] = None
         if vpc_id == DEFAULT:
-            if self.has_defaults(uin, region):
-                subnet = self.default_subnet(uin, region, zone)
-                if subnet is None:
-                    raise ApiError(
+            subnet, possible = self.peek_default_subnet(uin, region, zone)
+            if not possible:
+                raise ApiError(
                         f"The default subnet of {zone} was deleted; name a VpcId and SubnetId.",
                         code="InvalidParameterValue.SubnetNotExist",
                     )

@@ -112,6 +112,9 @@ class SecurityGroupBackend:
         for instance in self.world.cvm.instances_in(group.uin, group.region):
             if group.group_id in instance.security_group_ids:
                 return f"the instance {instance.instance_id}"
+        for interface in self.world.vpc.interfaces.secondary_in(group.uin, group.region):
+            if group.group_id in interface.groups:
+                return f"the network interface {interface.interface_id}"
         for other in self.groups.in_region(group.uin, group.region):
             if other is not group and any(r.group_id == group.group_id for r in (*other.ingress, *other.egress)):
                 return f"a rule of the security group {other.group_id}"

@@ -85,8 +85,8 @@ SECURITY_GROUP: Kind[SecurityGroup] = Kind(
     filters={
         "security-group-id": Filter(lambda g: g.group_id),
         "security-group-name": Filter(lambda g: g.name, indexed=True),
-        "project-id": Filter(lambda g: g.project_id, indexed=True),
-        "is-default": Filter(lambda g: "true" if g.is_default else "false", indexed=True),
+        "project-id": Filter(lambda g: g.project_id),
+        "is-default": Filter(lambda g: "true" if g.is_default else "false"),
     },
     tags=lambda g: g.tags,
 )
