@@ -100,6 +100,11 @@ class TagBackend:
                 tagged.add(entry.key, entry)
         elif uin in self._tagged:
             self._tagged[uin].remove(entry.key)
+        self._store_of(entry.prefix).changed(entry.resource)  # the tag filters of Describe are indexed there
+
+    def _store_of(self, prefix: str) -> Any:
+        world = self.world
+        return {"instance": world.cvm.instances, "volume": world.cbs.disks, "eip": world.vpc.addresses}[prefix]
 
     def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""

@@ -198,6 +198,7 @@ class VpcBackend:
         )
         self.addresses.changed(address)
         instance.public_ip = None  # binding releases the ordinary public IP of the primary private IP
+        self.world.cvm.instances.changed(instance)  # its public-ip-address filter
         self._rate(address, idle=False)
         return self._task_id()
 
@@ -214,6 +215,7 @@ class VpcBackend:
             instance = self.world.tag.find_instance(uin, region, instance_id)
             if instance is not None:
                 instance.public_ip = self.world.cvm.new_public_ip()
+        self._public_ips_changed(uin, region, instance_id)
         return self._task_id()
 
     def release(self, uin: str, region: str, address_ids: list[str]) -> str:
@@ -236,6 +238,11 @@ class VpcBackend:
         self.addresses.add(address)
         self.world.tag.track("eip", address.address_id, address)
         self._rate(address, idle=address.status != BIND)
+
+    def _public_ips_changed(self, uin: str, region: str, instance_id: str) -> None:
+        instance = self.world.cvm.get(uin, region, instance_id)
+        if instance is not None:
+            self.world.cvm.instances.changed(instance)  # its public-ip-address filter
 
     def _unbind(self, address: Address) -> None:
         address.status, address.instance_id, address.private_ip = UNBIND, None, None
