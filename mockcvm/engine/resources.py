@@ -280,6 +280,17 @@ class _Posting(Generic[R]):
 
     def add(self, seq: int, item: R) -> None:
         maxes = self.maxes
+        if maxes and seq > maxes[-1]:  # the common case: the newest resource goes last
+            seqs, items = self.blocks[-1]
+            seqs.append(seq)
+            items.append(item)
+            maxes[-1] = seq
+            self.size += 1
+            if len(seqs) > 2 * _BLOCK:
+                self.blocks.append((seqs[_BLOCK:], items[_BLOCK:]))
+                del seqs[_BLOCK:], items[_BLOCK:]
+                maxes.insert(len(maxes) - 1, seqs[-1])
+            return
         if not maxes:
             self.blocks.append(([seq], [item]))
             maxes.append(seq)
@@ -345,11 +356,12 @@ _Index = dict[Hashable, Any]
 class _Region(Generic[R]):
     """One account's resources of one kind in one region, with the kind's indexes."""
 
-    __slots__ = ("all", "indexes", "multi")
+    __slots__ = ("all", "indexes", "ordered", "multi")
 
     def __init__(self, indexed: Iterable[str]) -> None:
         self.all: OrderedIndex[str, R] = OrderedIndex()
         self.indexes: dict[str, _Index] = {name: {} for name in indexed}
+        self.ordered = list(self.indexes.values())  # in the store's order of indexes
         #: index -> how many resources are filed under more than one of its values (0: its postings are
         #: disjoint, so a union of them is counted by adding their lengths).
         self.multi: dict[str, int] = dict.fromkeys(self.indexes, 0)
@@ -393,6 +405,7 @@ class Store(Generic[R]):
                 (TAG_VALUES, lambda r: tuple(dict.fromkeys(tags(r).values()))),
                 (TAG_PAIRS, lambda r: tuple(tags(r).items())),
             ]
+        self._positions = {name: position for position, (name, _read) in enumerate(self._indexed)}
         #: id -> what it is filed under, one entry per index (to unfile it when the values change).
         self._filed: dict[str, tuple[Any, ...]] = {}
 
@@ -411,13 +424,24 @@ class Store(Generic[R]):
             region = self._regions[key] = _Region(n for n, _r in self._indexed)
         resource_id = self.kind.id_of(resource)
         self._by_id[resource_id] = resource
-        region.all.add(resource_id, resource)
-        if self._indexed:
-            filed = self._values_of(resource)
-            seq = region.all.seq_of(resource_id)
-            for (name, _read), entry in zip(self._indexed, filed):
+        all_ = region.all
+        all_.add(resource_id, resource)
+        if not self._indexed:
+            return
+        seq = all_.seq_of(resource_id)
+        filed = []
+        for (name, read), index in zip(self._indexed, region.ordered):
+            value = read(resource)
+            if value.__class__ is str:  # the common case: one value, first or only holder of it
+                if index.setdefault(value, resource) is not resource:
+                    self._file(region, name, value, seq, resource)
+                filed.append(value)
+                continue
+            entry = _filed(value)
+            if entry is not None:
                 self._file(region, name, entry, seq, resource)
-            self._filed[resource_id] = filed
+            filed.append(entry)
+        self._filed[resource_id] = tuple(filed)
 
     def remove(self, resource: R) -> None:
         resource_id = self.kind.id_of(resource)
@@ -428,29 +452,37 @@ class Store(Generic[R]):
         if filed is not None:
             seq = region.all.seq_of(resource_id)
             for (name, _read), entry in zip(self._indexed, filed):
-                self._unfile(region, name, entry, seq)
+                if entry is not None:
+                    self._unfile(region, name, entry, seq)
         region.all.remove(resource_id)
 
-    def changed(self, resource: R) -> None:
-        """Re-file ``resource`` under its current values of the indexed filters (call after changing them);
-        only the indexes whose values changed are touched."""
+    def changed(self, resource: R, *names: str) -> None:
+        """Re-file ``resource`` under its current values of the indexed filters (call after changing them):
+        of the indexes ``names`` only (the filter names, or ``tag-key``, ``tag-value`` and ``tag:`` for tags),
+        or of every index. Only the indexes whose values changed are touched."""
         resource_id = self.kind.id_of(resource)
         old = self._filed.get(resource_id)
-        if old is None or resource_id not in self._by_id:
-            return
-        new = self._values_of(resource)
-        if new == old:
+        if old is None:
             return
         region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
-        seq = region.all.seq_of(resource_id)
-        for (name, _read), before, after in zip(self._indexed, old, new):
-            if before != after:
+        positions = self._positions
+        chosen = range(len(old)) if not names else [positions[n] for n in names if n in positions]
+        new: Optional[list[Any]] = None
+        seq = -1
+        for position in chosen:
+            name, read = self._indexed[position]
+            before, after = old[position], _filed(read(resource))
+            if before == after:
+                continue
+            if new is None:
+                new, seq = list(old), region.all.seq_of(resource_id)
+            if before is not None:
                 self._unfile(region, name, before, seq)
+            if after is not None:
                 self._file(region, name, after, seq, resource)
-        self._filed[resource_id] = new
-
-    def _values_of(self, resource: R) -> tuple[Any, ...]:
-        return tuple([_filed(read(resource)) for _name, read in self._indexed])
+            new[position] = after
+        if new is not None:
+            self._filed[resource_id] = tuple(new)
 
     def _file(self, region: _Region[R], name: str, entry: Any, seq: int, resource: R) -> None:
         keys = _keys(entry)

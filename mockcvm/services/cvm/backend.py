@@ -76,7 +76,7 @@ class CvmBackend:
         instance.stop_charging_mode = models.STOP_CHARGING
         instance.restrict_state = models.EXPIRED
         instance.isolated_source = models.ARREAR
-        self.instances.changed(instance)
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     def arrears_end(self, instance: Instance) -> None:
@@ -105,7 +105,7 @@ class CvmBackend:
         instance.latest_operation = operation
         instance.latest_operation_state = models.OPERATING
         instance.latest_operation_request_id = request_id
-        self.instances.changed(instance)
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
         self.in_flight.begin(instance, f"settle {instance.instance_id} {operation}")
 
@@ -120,7 +120,7 @@ class CvmBackend:
             self._release(instance)
             return
         instance.state = target
-        self.instances.changed(instance)
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     def seen(self, instances: Iterable[Instance]) -> None:
@@ -156,7 +156,7 @@ class CvmBackend:
         instance.state = models.SHUTDOWN
         instance.isolated_source = source
         instance.stop_charging_mode = models.NOT_APPLICABLE
-        self.instances.changed(instance)
+        self.instances.changed(instance, "instance-state")
         self.schedule_bin_release(instance, self.world.now + keep_for)
 
     def schedule_bin_release(self, instance: Instance, deadline: float) -> None:
@@ -213,7 +213,7 @@ class CvmBackend:
         instance.isolated_source = models.EXPIRE
         instance.stop_charging_mode = models.NOT_APPLICABLE
         self.schedule_bin_release(instance, clock.next_beijing_midnight_after(instance.expired_time, 8))
-        self.instances.changed(instance)
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     # -- networking defaults ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
 
 from mockcvm.engine.ordered_index import OrderedIndex
+from mockcvm.engine.resources import TAG_KEYS, TAG_PAIRS, TAG_VALUES
 from mockcvm.errors import ApiError, InvalidParameterValue
 from mockcvm.services.tag.names import ResourceName, format_name, parse_name
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
@@ -100,11 +101,14 @@ class TagBackend:
                 tagged.add(entry.key, entry)
         elif uin in self._tagged:
             self._tagged[uin].remove(entry.key)
-        self._store_of(entry.prefix).changed(entry.resource)  # the tag filters of Describe are indexed there
 
-    def _store_of(self, prefix: str) -> Any:
+    def _changed(self, entry: Tracked) -> None:
+        """Tags changed: re-file the resource in the tag indexes its store keeps for the Describe filters."""
+        self._retag(entry)
         world = self.world
-        return {"instance": world.cvm.instances, "volume": world.cbs.disks, "eip": world.vpc.addresses}[prefix]
+        store: Any = {"instance": world.cvm.instances, "volume": world.cbs.disks, "eip": world.vpc.addresses}[
+            entry.prefix]
+        store.changed(entry.resource, TAG_KEYS, TAG_VALUES, TAG_PAIRS)
 
     def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""
@@ -181,7 +185,7 @@ class TagBackend:
             check_room(entry.resource.tags, wanted)
         for entry in targets:
             entry.resource.tags.update(wanted)
-            self._retag(entry)
+            self._changed(entry)
         return failed
 
     def untag_resources(self, uin: str, resource_list: list[str], keys: list[str]) -> list[dict[str, str]]:
@@ -192,7 +196,7 @@ class TagBackend:
         for entry in targets:
             for key in keys:
                 entry.resource.tags.pop(key, None)
-            self._retag(entry)
+            self._changed(entry)
         return failed
 
     def modify_resource_tags(
@@ -227,7 +231,7 @@ class TagBackend:
         for key in removed:
             tags.pop(key, None)
         tags.update(wanted)
-        self._retag(target)
+        self._changed(target)
 
     def _targets(self, uin: str, resource_list: list[str]) -> tuple[list[Tracked], list[dict[str, str]]]:
         _check_count(resource_list)

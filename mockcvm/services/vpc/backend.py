@@ -198,7 +198,7 @@ class VpcBackend:
         )
         self.addresses.changed(address)
         instance.public_ip = None  # binding releases the ordinary public IP of the primary private IP
-        self.world.cvm.instances.changed(instance)  # its public-ip-address filter
+        self.world.cvm.instances.changed(instance, "public-ip-address")
         self._rate(address, idle=False)
         return self._task_id()
 
@@ -242,7 +242,7 @@ class VpcBackend:
     def _public_ips_changed(self, uin: str, region: str, instance_id: str) -> None:
         instance = self.world.cvm.get(uin, region, instance_id)
         if instance is not None:
-            self.world.cvm.instances.changed(instance)  # its public-ip-address filter
+            self.world.cvm.instances.changed(instance, "public-ip-address")
 
     def _unbind(self, address: Address) -> None:
         address.status, address.instance_id, address.private_ip = UNBIND, None, None
