@@ -451,9 +451,19 @@ class Store(Generic[R]):
         filed = self._filed.pop(resource_id, None)
         if filed is not None:
             seq = region.all.seq_of(resource_id)
-            for (name, _read), entry in zip(self._indexed, filed):
-                if entry is not None:
-                    self._unfile(region, name, entry, seq)
+            for (name, _read), index, entry in zip(self._indexed, region.ordered, filed):
+                if entry.__class__ is str:  # the common case, inline: one value
+                    held = index.get(entry)
+                    if held is resource:
+                        del index[entry]
+                    elif held.__class__ is _Posting:
+                        held.discard(seq)
+                        if held.size == 1:
+                            index[entry] = held.blocks[0][1][0]
+                        elif not held.size:
+                            del index[entry]
+                elif entry is not None:
+                    self._unfile(region, name, entry, seq, resource)
         region.all.remove(resource_id)
 
     def changed(self, resource: R, *names: str) -> None:
@@ -477,7 +487,7 @@ class Store(Generic[R]):
             if new is None:
                 new, seq = list(old), region.all.seq_of(resource_id)
             if before is not None:
-                self._unfile(region, name, before, seq)
+                self._unfile(region, name, before, seq, resource)
             if after is not None:
                 self._file(region, name, after, seq, resource)
             new[position] = after
@@ -502,7 +512,7 @@ class Store(Generic[R]):
                 index[key] = held = posting
             held.add(seq, resource)
 
-    def _unfile(self, region: _Region[R], name: str, entry: Any, seq: int) -> None:
+    def _unfile(self, region: _Region[R], name: str, entry: Any, seq: int, resource: R) -> None:
         keys = _keys(entry)
         if len(keys) > 1:
             region.multi[name] -= 1
@@ -511,13 +521,13 @@ class Store(Generic[R]):
             held = index.get(key)
             if held is None:
                 continue
-            if not isinstance(held, _Posting):
-                if region.all.seq_of(self.kind.id_of(held)) == seq:
+            if held.__class__ is not _Posting:
+                if held is resource:
                     del index[key]
                 continue
             held.discard(seq)
             if held.size == 1:
-                index[key] = next(iter(held))
+                index[key] = held.blocks[0][1][0]
             elif not held.size:
                 del index[key]
 
