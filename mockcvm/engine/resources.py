@@ -59,9 +59,11 @@ class Filter:
     ``indexed``: the store keeps an index value -> resources for it, updated at write time. ``lookup`` (instead of
     an index): a value -> the id of the one resource it can select (the id filter itself, a value the id can be
     derived from), so the filter costs one id lookup per value and no memory per resource. ``index`` and ``key``
-    name an index the store keeps on its own (the tag indexes) and map a wanted value to its key there."""
+    name an index the store keeps on its own (the tag indexes) and map a wanted value to its key there. ``fixed``:
+    the value never changes after the resource is added (a zone, an address), so the store does not keep what it
+    filed the resource under: it reads the value again when the resource goes."""
 
-    __slots__ = ("read", "indexed", "test", "check", "lookup", "index", "key")
+    __slots__ = ("read", "indexed", "test", "check", "lookup", "index", "key", "fixed")
 
     def __init__(
         self,
@@ -73,13 +75,14 @@ class Filter:
         lookup: Optional[Callable[[str], Optional[str]]] = None,
         index: Optional[str] = None,
         key: Optional[Callable[[str], Hashable]] = None,
+        fixed: bool = False,
     ) -> None:
         if (read is None) == (test is None):
             raise TypeError("a Filter needs exactly one of read or test")
         if (indexed or lookup is not None) and read is None:
             raise TypeError("only a filter that reads values can be indexed")
         self.read, self.indexed, self.test, self.check = read, indexed or index is not None, test, check
-        self.lookup, self.index, self.key = lookup, index, key
+        self.lookup, self.index, self.key, self.fixed = lookup, index, key, fixed
 
 
 #: The indexes a store keeps for a kind with tags: by key, by value, by (key, value) for ``tag:<key>``.
@@ -406,6 +409,11 @@ class Store(Generic[R]):
                 (TAG_PAIRS, lambda r: tuple(tags(r).items())),
             ]
         self._positions = {name: position for position, (name, _read) in enumerate(self._indexed)}
+        #: Positions of the indexes of fixed values: kept as None in what a resource is filed under.
+        self._fixed = frozenset(self._positions[n] for n, f in kind.filters.items() if f.fixed and n in self._positions)
+        #: What resources are filed under, each distinct tuple once (most resources share theirs with many).
+        self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._shared = 0
         #: id -> what it is filed under, one entry per index (to unfile it when the values change).
         self._filed: dict[str, tuple[Any, ...]] = {}
 
@@ -429,19 +437,32 @@ class Store(Generic[R]):
         if not self._indexed:
             return
         seq = all_.seq_of(resource_id)
-        filed = []
-        for (name, read), index in zip(self._indexed, region.ordered):
+        filed: list[Any] = []
+        fixed = self._fixed
+        for position, ((name, read), index) in enumerate(zip(self._indexed, region.ordered)):
             value = read(resource)
             if value.__class__ is str:  # the common case: one value, first or only holder of it
                 if index.setdefault(value, resource) is not resource:
                     self._file(region, name, value, seq, resource)
-                filed.append(value)
+                filed.append(None if position in fixed else value)
                 continue
             entry = _filed(value)
             if entry is not None:
                 self._file(region, name, entry, seq, resource)
-            filed.append(entry)
-        self._filed[resource_id] = tuple(filed)
+            filed.append(None if position in fixed else entry)
+        self._filed[resource_id] = self._shape(tuple(filed))
+
+    def _shape(self, filed: tuple[Any, ...]) -> tuple[Any, ...]:
+        shapes = self._shapes
+        shared = shapes.get(filed)
+        if shared is not None:
+            self._shared += 1
+            return shared
+        # Keep a new shape while sharing pays: resources filed under a value of their own (a disk under its
+        # instance's id) would only double the references.
+        if len(shapes) < 1024 or self._shared > 4 * len(shapes):
+            shapes[filed] = filed
+        return filed
 
     def remove(self, resource: R) -> None:
         resource_id = self.kind.id_of(resource)
@@ -451,7 +472,10 @@ class Store(Generic[R]):
         filed = self._filed.pop(resource_id, None)
         if filed is not None:
             seq = region.all.seq_of(resource_id)
-            for (name, _read), index, entry in zip(self._indexed, region.ordered, filed):
+            fixed = self._fixed
+            for position, ((name, read), index, entry) in enumerate(zip(self._indexed, region.ordered, filed)):
+                if position in fixed:
+                    entry = _filed(read(resource))
                 if entry.__class__ is str:  # the common case, inline: one value
                     held = index.get(entry)
                     if held is resource:
@@ -476,7 +500,9 @@ class Store(Generic[R]):
             return
         region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
         positions = self._positions
-        chosen = range(len(old)) if not names else [positions[n] for n in names if n in positions]
+        fixed = self._fixed
+        chosen = [p for p in (range(len(old)) if not names else [positions[n] for n in names if n in positions])
+                  if p not in fixed]
         new: Optional[list[Any]] = None
         seq = -1
         for position in chosen:
@@ -492,7 +518,7 @@ class Store(Generic[R]):
                 self._file(region, name, after, seq, resource)
             new[position] = after
         if new is not None:
-            self._filed[resource_id] = tuple(new)
+            self._filed[resource_id] = self._shape(tuple(new))
 
     def _file(self, region: _Region[R], name: str, entry: Any, seq: int, resource: R) -> None:
         keys = _keys(entry)

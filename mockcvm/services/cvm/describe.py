@@ -84,19 +84,20 @@ INSTANCE: Kind[Instance] = Kind(
     ),
     # Every filter that selects by value is answered from an index kept at write time (the backends call
     # ``instances.changed`` after changing a state, a charge type, security groups or public addresses), or from
-    # the id itself; only the name (a substring) and the creation times (ranges) scan.
+    # the id itself; only the name (a substring) and the creation times (ranges) scan. ``fixed``: set at launch,
+    # never changed (the store reads them again at release instead of keeping them per instance).
     filters={
-        "zone": Filter(lambda i: i.zone, indexed=True),
-        "project-id": Filter(lambda i: str(i.project_id), indexed=True),
-        "vpc-id": Filter(lambda i: i.vpc_id, indexed=True),
-        "subnet-id": Filter(lambda i: i.subnet_id, indexed=True),
+        "zone": Filter(lambda i: i.zone, indexed=True, fixed=True),
+        "project-id": Filter(lambda i: str(i.project_id), indexed=True, fixed=True),
+        "vpc-id": Filter(lambda i: i.vpc_id, indexed=True, fixed=True),
+        "subnet-id": Filter(lambda i: i.subnet_id, indexed=True, fixed=True),
         "instance-id": Filter(lambda i: i.instance_id, lookup=lambda value: value),
         "uuid": Filter(uuid_of, lookup=instance_id_of_uuid),
         "security-group-id": Filter(lambda i: i.security_group_ids, indexed=True),
         "instance-name": Filter(test=_name_contains),
         "instance-charge-type": Filter(lambda i: i.charge_type, indexed=True),
         "instance-state": Filter(lambda i: i.state, indexed=True),
-        "private-ip-address": Filter(lambda i: i.private_ip, indexed=True),
+        "private-ip-address": Filter(lambda i: i.private_ip, indexed=True, fixed=True),
         "ipv6-address": Filter(lambda i: None, lookup=_nothing),  # no instance of the fake has IPv6
         "host-id": Filter(lambda i: None, lookup=_nothing),  # none runs on a CDH host
         "dedicated-cluster-id": Filter(lambda i: None, lookup=_nothing),  # nor in a dedicated cluster
