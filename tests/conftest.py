@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Union
 
@@ -54,6 +55,15 @@ def cloud(request: pytest.FixtureRequest) -> Iterator[Cloud]:
     options = marker.kwargs if marker else {}
     with mock_cvm(**options) as active:
         yield active
+
+
+#: The most pytest-xdist workers ``-n auto`` (the default in pyproject.toml) starts: each costs a second or two of
+#: start-up, and the suite is not long enough to gain from more.
+MAX_WORKERS = 4
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -25,7 +25,8 @@ import heapq
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Iterator, Optional, TypeVar, Union
+from itertools import islice
+from typing import Any, Callable, Generic, Hashable, Iterable, Iterator, Optional, TypeVar, Union
 
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError
@@ -52,10 +53,17 @@ class Codes:
 class Filter:
     """One documented filter: ``read`` gives a resource's value(s) as strings; a resource matches when one of
     them is among the filter's ``Values``. ``test(resource, values)`` replaces that rule for filters that do not
-    select by value (a substring, a time range); such filters cannot be indexed. ``check`` validates the values
-    (raising ApiError) before anything is read."""
+    select by value (a substring, a time range); such filters cannot be indexed and scan. ``check`` validates the
+    values (raising ApiError) before anything is read.
 
-    __slots__ = ("read", "indexed", "test", "check")
+    ``indexed``: the store keeps an index value -> resources for it, updated at write time. ``lookup`` (instead of
+    an index): a value -> the id of the one resource it can select (the id filter itself, a value the id can be
+    derived from), so the filter costs one id lookup per value and no memory per resource. ``index`` and ``key``
+    name an index the store keeps on its own (the tag indexes) and map a wanted value to its key there. ``fixed``:
+    the value never changes after the resource is added (a zone, an address), so the store does not keep what it
+    filed the resource under: it reads the value again when the resource goes."""
+
+    __slots__ = ("read", "indexed", "test", "check", "lookup", "index", "key", "fixed")
 
     def __init__(
         self,
@@ -64,13 +72,21 @@ class Filter:
         indexed: bool = False,
         test: Optional[Callable[[Any, list[str]], bool]] = None,
         check: Optional[Callable[[list[str]], None]] = None,
+        lookup: Optional[Callable[[str], Optional[str]]] = None,
+        index: Optional[str] = None,
+        key: Optional[Callable[[str], Hashable]] = None,
+        fixed: bool = False,
     ) -> None:
         if (read is None) == (test is None):
             raise TypeError("a Filter needs exactly one of read or test")
-        if indexed and read is None:
+        if (indexed or lookup is not None) and read is None:
             raise TypeError("only a filter that reads values can be indexed")
-        self.read, self.indexed, self.test, self.check = read, indexed, test, check
+        self.read, self.indexed, self.test, self.check = read, indexed or index is not None, test, check
+        self.lookup, self.index, self.key, self.fixed = lookup, index, key, fixed
 
+
+#: The indexes a store keeps for a kind with tags: by key, by value, by (key, value) for ``tag:<key>``.
+TAG_KEYS, TAG_VALUES, TAG_PAIRS = "tag-key", "tag-value", "tag:"
 
 #: A filter ready to apply: (name, filter, wanted values).
 Compiled = tuple[str, Filter, frozenset[str]]
@@ -172,11 +188,11 @@ class Kind(Generic[R]):
         if tags is not None:
             if name.startswith("tag:") and len(name) > 4:
                 key = name[4:]
-                return Filter(lambda r: tags(r).get(key))
+                return Filter(lambda r: tags(r).get(key), index=TAG_PAIRS, key=lambda value: (key, value))
             if name == "tag-key":
-                return Filter(lambda r: tags(r).keys())
+                return Filter(lambda r: tags(r).keys(), index=TAG_KEYS)
             if name == "tag-value":
-                return Filter(lambda r: tags(r).values())
+                return Filter(lambda r: tags(r).values(), index=TAG_VALUES)
         known = ", ".join([*self.filters, *(("tag-key", "tag-value", "tag:<key>") if tags else ())])
         raise ApiError(f"The filter {name!r} is not supported; supported filters: {known}.",
                        code=self.codes.unknown_filter)
@@ -245,37 +261,132 @@ def matches(resource: Any, compiled: list[Compiled]) -> bool:
     return True
 
 
-class _Posting(Generic[R]):
-    """The resources with one value of one indexed filter, in creation order (by sequence number)."""
+#: Entries per block of a posting list (a block splits at twice this): inserting or removing in the middle of a
+#: posting of a million resources moves at most a block, not the list.
+_BLOCK = 256
 
-    __slots__ = ("seqs", "items")
+
+class _Posting(Generic[R]):
+    """The resources with one value of one index, in creation order (by sequence number): a list of blocks of
+    at most ``2 * _BLOCK`` entries, so that filing and unfiling cost O(log n + block) however long it is, and a
+    page at ``start`` costs O(n / block + page)."""
+
+    __slots__ = ("blocks", "maxes", "size")
 
     def __init__(self) -> None:
-        self.seqs: list[int] = []
-        self.items: list[R] = []
+        self.blocks: list[tuple[list[int], list[R]]] = []
+        self.maxes: list[int] = []  # the last sequence number of each block
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
 
     def add(self, seq: int, item: R) -> None:
-        i = bisect_left(self.seqs, seq)
-        if i < len(self.seqs) and self.seqs[i] == seq:
+        maxes = self.maxes
+        if maxes and seq > maxes[-1]:  # the common case: the newest resource goes last
+            seqs, items = self.blocks[-1]
+            seqs.append(seq)
+            items.append(item)
+            maxes[-1] = seq
+            self.size += 1
+            if len(seqs) > 2 * _BLOCK:
+                self.blocks.append((seqs[_BLOCK:], items[_BLOCK:]))
+                del seqs[_BLOCK:], items[_BLOCK:]
+                maxes.insert(len(maxes) - 1, seqs[-1])
             return
-        self.seqs.insert(i, seq)
-        self.items.insert(i, item)
+        if not maxes:
+            self.blocks.append(([seq], [item]))
+            maxes.append(seq)
+            self.size = 1
+            return
+        b = bisect_left(maxes, seq)
+        if b == len(maxes):
+            b -= 1
+        seqs, items = self.blocks[b]
+        i = bisect_left(seqs, seq)
+        if i < len(seqs) and seqs[i] == seq:
+            return
+        seqs.insert(i, seq)
+        items.insert(i, item)
+        self.size += 1
+        maxes[b] = seqs[-1]
+        if len(seqs) > 2 * _BLOCK:
+            self.blocks.insert(b + 1, (seqs[_BLOCK:], items[_BLOCK:]))
+            del seqs[_BLOCK:], items[_BLOCK:]
+            maxes.insert(b, seqs[-1])
 
     def discard(self, seq: int) -> None:
-        i = bisect_left(self.seqs, seq)
-        if i < len(self.seqs) and self.seqs[i] == seq:
-            del self.seqs[i]
-            del self.items[i]
+        maxes = self.maxes
+        b = bisect_left(maxes, seq)
+        if b == len(maxes):
+            return
+        seqs, items = self.blocks[b]
+        i = bisect_left(seqs, seq)
+        if i < len(seqs) and seqs[i] == seq:
+            del seqs[i], items[i]
+            self.size -= 1
+            if seqs:
+                maxes[b] = seqs[-1]
+            else:
+                del self.blocks[b], maxes[b]
+
+    def __iter__(self) -> Iterator[R]:
+        for _seqs, items in self.blocks:
+            yield from items
+
+    def pairs(self) -> Iterator[tuple[int, R]]:
+        for seqs, items in self.blocks:
+            yield from zip(seqs, items)
+
+    def page(self, start: int, size: int) -> list[R]:
+        page: list[R] = []
+        for _seqs, items in self.blocks:
+            if start >= len(items):
+                start -= len(items)
+                continue
+            page += items[start : start + size - len(page)]
+            start = 0
+            if len(page) >= size:
+                break
+        return page
+
+
+#: An index: value -> the resource that alone has it, or the :class:`_Posting` of the resources that have it (a
+#: value as unique as an IP address costs one dict entry, not a posting).
+_Index = dict[Hashable, Any]
 
 
 class _Region(Generic[R]):
-    """One account's resources of one kind in one region, with the indexes of the kind's indexed filters."""
+    """One account's resources of one kind in one region, with the kind's indexes."""
 
-    __slots__ = ("all", "indexes")
+    __slots__ = ("all", "indexes", "ordered", "multi")
 
     def __init__(self, indexed: Iterable[str]) -> None:
         self.all: OrderedIndex[str, R] = OrderedIndex()
-        self.indexes: dict[str, dict[str, _Posting[R]]] = {name: {} for name in indexed}
+        self.indexes: dict[str, _Index] = {name: {} for name in indexed}
+        self.ordered = list(self.indexes.values())  # in the store's order of indexes
+        #: index -> how many resources are filed under more than one of its values (0: its postings are
+        #: disjoint, so a union of them is counted by adding their lengths).
+        self.multi: dict[str, int] = dict.fromkeys(self.indexes, 0)
+
+
+def _keys(filed: Any) -> tuple[Hashable, ...]:
+    """The index keys one filed entry stands for (a bare value, a tuple of them, or None)."""
+    if filed is None:
+        return ()
+    if isinstance(filed, tuple):
+        return filed
+    return (filed,)
+
+
+def _filed(value: Any) -> Any:
+    """What is kept for a read value: None, a bare string, or a tuple (the form :func:`_keys` reads back)."""
+    if value is None or isinstance(value, str):
+        return value
+    values = tuple(value)
+    if len(values) == 1 and isinstance(values[0], str):
+        return values[0]
+    return values or None
 
 
 class Store(Generic[R]):
@@ -285,9 +396,26 @@ class Store(Generic[R]):
         self.kind = kind
         self._by_id: dict[str, R] = {}
         self._regions: dict[tuple[str, str], _Region[R]] = {}
-        self._indexed = [(n, f) for n, f in kind.filters.items() if f.indexed]
-        #: id -> the indexed values it was filed under (to unfile it when they change).
-        self._filed: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        #: (index name, how to read its keys from a resource), for every index the store keeps.
+        self._indexed: list[tuple[str, Callable[[R], Any]]] = [
+            (n, f.read) for n, f in kind.filters.items()
+            if f.indexed and f.index is None and f.lookup is None and f.read is not None
+        ]
+        tags = kind.tags
+        if tags is not None:
+            self._indexed += [
+                (TAG_KEYS, lambda r: tuple(tags(r))),
+                (TAG_VALUES, lambda r: tuple(dict.fromkeys(tags(r).values()))),
+                (TAG_PAIRS, lambda r: tuple(tags(r).items())),
+            ]
+        self._positions = {name: position for position, (name, _read) in enumerate(self._indexed)}
+        #: Positions of the indexes of fixed values: kept as None in what a resource is filed under.
+        self._fixed = frozenset(self._positions[n] for n, f in kind.filters.items() if f.fixed and n in self._positions)
+        #: What resources are filed under, each distinct tuple once (most resources share theirs with many).
+        self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._shared = 0
+        #: id -> what it is filed under, one entry per index (to unfile it when the values change).
+        self._filed: dict[str, tuple[Any, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -301,61 +429,133 @@ class Store(Generic[R]):
         key = (resource.uin, resource.region)  # type: ignore[attr-defined]
         region = self._regions.get(key)
         if region is None:
-            region = self._regions[key] = _Region(n for n, _f in self._indexed)
+            region = self._regions[key] = _Region(n for n, _r in self._indexed)
         resource_id = self.kind.id_of(resource)
         self._by_id[resource_id] = resource
-        region.all.add(resource_id, resource)
-        self._file(region, resource_id, resource)
+        all_ = region.all
+        all_.add(resource_id, resource)
+        if not self._indexed:
+            return
+        seq = all_.seq_of(resource_id)
+        filed: list[Any] = []
+        fixed = self._fixed
+        for position, ((name, read), index) in enumerate(zip(self._indexed, region.ordered)):
+            value = read(resource)
+            if value.__class__ is str:  # the common case: one value, first or only holder of it
+                if index.setdefault(value, resource) is not resource:
+                    self._file(region, name, value, seq, resource)
+                filed.append(None if position in fixed else value)
+                continue
+            entry = _filed(value)
+            if entry is not None:
+                self._file(region, name, entry, seq, resource)
+            filed.append(None if position in fixed else entry)
+        self._filed[resource_id] = self._shape(tuple(filed))
+
+    def _shape(self, filed: tuple[Any, ...]) -> tuple[Any, ...]:
+        shapes = self._shapes
+        shared = shapes.get(filed)
+        if shared is not None:
+            self._shared += 1
+            return shared
+        # Keep a new shape while sharing pays: resources filed under a value of their own (a disk under its
+        # instance's id) would only double the references.
+        if len(shapes) < 1024 or self._shared > 4 * len(shapes):
+            shapes[filed] = filed
+        return filed
 
     def remove(self, resource: R) -> None:
         resource_id = self.kind.id_of(resource)
         if self._by_id.pop(resource_id, None) is None:
             return
         region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
-        self._unfile(region, resource_id)
+        filed = self._filed.pop(resource_id, None)
+        if filed is not None:
+            seq = region.all.seq_of(resource_id)
+            fixed = self._fixed
+            for position, ((name, read), index, entry) in enumerate(zip(self._indexed, region.ordered, filed)):
+                if position in fixed:
+                    entry = _filed(read(resource))
+                if entry.__class__ is str:  # the common case, inline: one value
+                    held = index.get(entry)
+                    if held is resource:
+                        del index[entry]
+                    elif held.__class__ is _Posting:
+                        held.discard(seq)
+                        if held.size == 1:
+                            index[entry] = held.blocks[0][1][0]
+                        elif not held.size:
+                            del index[entry]
+                elif entry is not None:
+                    self._unfile(region, name, entry, seq, resource)
         region.all.remove(resource_id)
 
-    def changed(self, resource: R) -> None:
-        """Re-file ``resource`` under its current values of the indexed filters (call after changing them)."""
+    def changed(self, resource: R, *names: str) -> None:
+        """Re-file ``resource`` under its current values of the indexed filters (call after changing them):
+        of the indexes ``names`` only (the filter names, or ``tag-key``, ``tag-value`` and ``tag:`` for tags),
+        or of every index. Only the indexes whose values changed are touched."""
         resource_id = self.kind.id_of(resource)
-        if resource_id not in self._by_id or not self._indexed:
+        old = self._filed.get(resource_id)
+        if old is None:
             return
         region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
-        if self._filed.get(resource_id) == self._values_of(resource):
-            return
-        self._unfile(region, resource_id)
-        self._file(region, resource_id, resource)
+        positions = self._positions
+        fixed = self._fixed
+        chosen = [p for p in (range(len(old)) if not names else [positions[n] for n in names if n in positions])
+                  if p not in fixed]
+        new: Optional[list[Any]] = None
+        seq = -1
+        for position in chosen:
+            name, read = self._indexed[position]
+            before, after = old[position], _filed(read(resource))
+            if before == after:
+                continue
+            if new is None:
+                new, seq = list(old), region.all.seq_of(resource_id)
+            if before is not None:
+                self._unfile(region, name, before, seq, resource)
+            if after is not None:
+                self._file(region, name, after, seq, resource)
+            new[position] = after
+        if new is not None:
+            self._filed[resource_id] = self._shape(tuple(new))
 
-    def _values_of(self, resource: R) -> list[tuple[str, tuple[str, ...]]]:
-        return [(name, tuple(_values(spec.read(resource)))) for name, spec in self._indexed]  # type: ignore[misc]
+    def _file(self, region: _Region[R], name: str, entry: Any, seq: int, resource: R) -> None:
+        keys = _keys(entry)
+        if len(keys) > 1:
+            region.multi[name] += 1
+        index = region.indexes[name]
+        for key in keys:
+            held = index.get(key)
+            if held is None:
+                index[key] = resource  # the only one so far: no posting yet
+                continue
+            if not isinstance(held, _Posting):
+                if held is resource:
+                    continue
+                posting: _Posting[R] = _Posting()
+                posting.add(region.all.seq_of(self.kind.id_of(held)), held)
+                index[key] = held = posting
+            held.add(seq, resource)
 
-    def _file(self, region: _Region[R], resource_id: str, resource: R) -> None:
-        if not self._indexed:
-            return
-        seq = region.all.seq_of(resource_id)
-        filed = self._values_of(resource)
-        for name, values in filed:
-            index = region.indexes[name]
-            for value in values:
-                posting = index.get(value)
-                if posting is None:
-                    posting = index[value] = _Posting()
-                posting.add(seq, resource)
-        self._filed[resource_id] = filed
-
-    def _unfile(self, region: _Region[R], resource_id: str) -> None:
-        filed = self._filed.pop(resource_id, None)
-        if not filed:
-            return
-        seq = region.all.seq_of(resource_id)
-        for name, values in filed:
-            index = region.indexes[name]
-            for value in values:
-                posting = index.get(value)
-                if posting is not None:
-                    posting.discard(seq)
-                    if not posting.seqs:
-                        del index[value]
+    def _unfile(self, region: _Region[R], name: str, entry: Any, seq: int, resource: R) -> None:
+        keys = _keys(entry)
+        if len(keys) > 1:
+            region.multi[name] -= 1
+        index = region.indexes[name]
+        for key in keys:
+            held = index.get(key)
+            if held is None:
+                continue
+            if held.__class__ is not _Posting:
+                if held is resource:
+                    del index[key]
+                continue
+            held.discard(seq)
+            if held.size == 1:
+                index[key] = held.blocks[0][1][0]
+            elif not held.size:
+                del index[key]
 
     # -- reads ------------------------------------------------------------------------------------------------
 
@@ -404,8 +604,10 @@ class Store(Generic[R]):
         found = self._regions.get((uin, region))
         if found is None:
             return []
-        posting = found.indexes[name].get(value)
-        return [] if posting is None else list(posting.items)
+        held = found.indexes[name].get(value)
+        if held is None:
+            return []
+        return list(held) if isinstance(held, _Posting) else [held]
 
     def describe(
         self,
@@ -422,12 +624,14 @@ class Store(Generic[R]):
 
         Unknown ids are left out of the answer, as the real Describe calls do. ``extra`` resources (not kept in
         the store, such as derived ones) are filtered and listed after the stored ones. Without ids, filters or
-        extras the page comes straight from the region's index, O(page).
+        extras the page comes straight from the region's index, O(page); with filters, see :meth:`find`.
         """
         start, size = self.paging(offset, limit)
         extra = list(extra)
         if not ids and not filters and not extra:
             return self.page(uin, region, start, size)
+        if not ids and not extra:
+            return self.find(uin, region, filters or [], start, size)
         selected = self.select(uin, region, ids, filters, extra=extra)
         return len(selected), selected[start : start + size]
 
@@ -442,6 +646,85 @@ class Store(Generic[R]):
         if not 0 <= size <= kind.max_limit:
             raise ApiError(f"Limit must be between 0 and {kind.max_limit}, got {size}.", code=kind.codes.paging)
         return start, size
+
+    def find(
+        self, uin: str, region: str, filters: list[dict[str, Any]], start: int, size: int
+    ) -> tuple[int, list[R]]:
+        """``(how many match, the page start .. start+size-1 of them)`` in creation order (``Filters`` checked
+        first). One filter answered by an index (one value, or values no resource shares) costs O(page); several
+        filters cost the smallest index's length; only filters that scan (a substring, a time range, a filter
+        without an index) cost the region."""
+        compiled = self.kind.compile(filters)
+        found = self._regions.get((uin, region))
+        if found is None:
+            return 0, []
+        if len(compiled) == 1:
+            name, spec, wanted = compiled[0]
+            fast = self._one(found, spec, name, wanted, start, size)
+            if fast is not None:
+                return fast
+        selected = [r for r in self._candidates(found, compiled) if matches(r, compiled)]
+        return len(selected), selected[start : start + size]
+
+    def _one(
+        self, found: _Region[R], spec: Filter, name: str, wanted: frozenset[str], start: int, size: int
+    ) -> Optional[tuple[int, list[R]]]:
+        """One indexed filter: count and page without looking at what is not on the page (None: no index)."""
+        source = self._source(found, spec, name, wanted)
+        if source is None:
+            return None
+        kind, held = source
+        if kind == "list":
+            return len(held), held[start : start + size]
+        postings: list[_Posting[R]] = held
+        if len(postings) == 1:
+            return postings[0].size, postings[0].page(start, size)
+        if found.multi[spec.index or name]:
+            merged = list(_merged(postings))
+            return len(merged), merged[start : start + size]
+        return sum(p.size for p in postings), list(islice(_merged(postings), start, start + size))
+
+    def _source(
+        self, found: _Region[R], spec: Filter, name: str, wanted: frozenset[str]
+    ) -> Optional[tuple[str, Any]]:
+        """Where the resources a filter selects are, without a scan: ("list", resources in creation order) or
+        ("postings", posting lists to merge); None if the filter has no index."""
+        if spec.lookup is not None:
+            lookup, by_id, all_ = spec.lookup, self._by_id, found.all
+            hits: dict[int, R] = {}
+            for value in wanted:
+                resource_id = lookup(value)
+                if resource_id is not None and resource_id in all_:
+                    resource = by_id[resource_id]
+                    if value in _keys(_filed(spec.read(resource))):  # type: ignore[misc]
+                        hits[all_.seq_of(resource_id)] = resource
+            return "list", [hits[seq] for seq in sorted(hits)]
+        if not spec.indexed:
+            return None
+        index = found.indexes.get(spec.index or name)
+        if index is None:
+            return None
+        key = spec.key
+        singles: list[R] = []
+        postings: list[_Posting[R]] = []
+        for value in wanted:
+            held = index.get(value if key is None else key(value))
+            if held is None:
+                continue
+            if isinstance(held, _Posting):
+                postings.append(held)
+            else:
+                singles.append(held)
+        if not postings:
+            if len(singles) > 1:
+                all_ = found.all
+                singles = sorted(dict.fromkeys(singles), key=lambda r: all_.seq_of(self.kind.id_of(r)))
+            return "list", singles
+        for single in singles:  # rare (a few values, one of them unique): a posting of one
+            posting: _Posting[R] = _Posting()
+            posting.add(found.all.seq_of(self.kind.id_of(single)), single)
+            postings.append(posting)
+        return "postings", postings
 
     def select(
         self,
@@ -467,22 +750,34 @@ class Store(Generic[R]):
         return selected
 
     def _candidates(self, found: _Region[R], compiled: list[Compiled]) -> Iterator[R]:
-        """The smallest indexed posting list(s) among the filters, merged in creation order; else everything."""
-        best: Optional[list[_Posting[R]]] = None
+        """The resources of the filter with the fewest (an index or a lookup), in creation order; else all."""
+        best: Optional[tuple[str, Any]] = None
         best_size = len(found.all)
         for name, spec, wanted in compiled:
-            index = found.indexes.get(name)
-            if index is None or not spec.indexed:
+            source = self._source(found, spec, name, wanted)
+            if source is None:
                 continue
-            postings = [p for p in map(index.get, wanted) if p is not None]
-            size = sum(len(p.seqs) for p in postings)
+            kind, held = source
+            size = len(held) if kind == "list" else sum(p.size for p in held)
             if size <= best_size:
-                best, best_size = postings, size
+                best, best_size = source, size
         if best is None:
             return iter(found.all)
-        if len(best) == 1:
-            return iter(list(best[0].items))
-        return _merged(best)
+        kind, held = best
+        if kind == "list":
+            return iter(held)
+        if len(held) == 1:
+            return iter(list(held[0]))
+        return _merged(held)
+
+
+def _merged(postings: list[_Posting[R]]) -> Iterator[R]:
+    """The union of several postings in creation order, each resource once (it may be under several values)."""
+    last = -1
+    for seq, item in heapq.merge(*(p.pairs() for p in postings), key=lambda pair: pair[0]):
+        if seq != last:
+            last = seq
+            yield item
 
 
 def _number(value: Union[int, str], name: str, code: str) -> int:
@@ -491,13 +786,3 @@ def _number(value: Union[int, str], name: str, code: str) -> int:
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     raise ApiError(f"{name} must be a whole number, got {value!r}.", code=code)
-
-
-def _merged(postings: list[_Posting[R]]) -> Iterator[R]:
-    """The union of several postings in creation order, each resource once (it may be under several values)."""
-    last = -1
-    for seq, item in heapq.merge(*(zip(p.seqs, p.items) for p in postings), key=lambda pair: pair[0]):
-        if seq != last:
-            last = seq
-            yield item
-

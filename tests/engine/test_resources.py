@@ -135,3 +135,29 @@ def test_string_paging_and_an_account_sees_only_its_own() -> None:
     total, page = store.describe("100", "ap-guangzhou", offset="1", limit="5")
     assert total == 2 and [t.thing_id for t in page] == ["thg-00000003"]
     assert store.get("200", "ap-guangzhou", "thg-00000001") is None
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 3000)), max_size=400), st.integers(0, 1500),
+       st.integers(0, 40))
+def test_a_posting_of_blocks_behaves_like_a_sorted_list(ops: list[tuple[bool, int]], start: int, size: int) -> None:
+    from mockcvm.engine.resources import _BLOCK, _Posting
+
+    posting: _Posting[int] = _Posting()
+    model: set[int] = set()
+    for seq in range(0, 3 * _BLOCK, 2):  # past two splits, appended in order as a growing store does
+        posting.add(seq, seq * 10)
+        model.add(seq)
+    for add, seq in ops:
+        if add:
+            posting.add(seq, seq * 10)
+            model.add(seq)
+        else:
+            posting.discard(seq)
+            model.discard(seq)
+    ordered = sorted(model)
+    assert len(posting) == len(ordered) and list(posting) == [s * 10 for s in ordered]
+    assert [s for s, _item in posting.pairs()] == ordered
+    assert posting.page(start, size) == [s * 10 for s in ordered[start : start + size]]
+    assert all(len(seqs) <= 2 * _BLOCK and seqs for seqs, _items in posting.blocks)
+    assert posting.maxes == [seqs[-1] for seqs, _items in posting.blocks]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import operator
 import re
 import threading
 import types
 from decimal import Decimal
 from enum import Enum
 from random import Random
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from mockcvm.engine.resources import Kind
 from mockcvm.engine.timeline import Event, Timeline
 
 #: The parts of a World that hold the state of the fake cloud (the journal, ids and faults are bookkeeping).
@@ -30,11 +32,51 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 def snapshot(world: Any) -> Any:
     """Everything a request could change, as plain nested data that compares with ``==``."""
     with world.lock:
-        return {part: _plain(getattr(world, part, None), {id(world)}) for part in STATE_PARTS}
+        walk = _Walk(id(world))
+        return {part: _plain(getattr(world, part, None), walk) for part in STATE_PARTS}
 
 
-def _plain(value: Any, seen: set[int]) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+class _Walk:
+    """One snapshot's walk: the ids of the containers on the path (a cycle becomes a ``<ref>``), and the plain
+    form of every object already walked whose form did not depend on the path (no ``<ref>`` inside), so an
+    object reachable from several indexes is walked once and shows the same as if it were walked again."""
+
+    __slots__ = ("seen", "done", "refs")
+
+    def __init__(self, root: int) -> None:
+        self.seen = {root}
+        self.done: dict[int, Any] = {}
+        self.refs = 0
+
+
+_ATOMS = frozenset({type(None), bool, int, float, str, bytes})
+#: type -> (its dataclass field names, sorted; a getter of all of them at once), or None (computed once per type).
+_DATACLASS_FIELDS: dict[type, Optional[tuple[tuple[str, ...], Callable[[Any], Any]]]] = {}
+
+
+def _dataclass_fields(kind: type) -> Optional[tuple[tuple[str, ...], Callable[[Any], Any]]]:
+    try:
+        return _DATACLASS_FIELDS[kind]
+    except KeyError:
+        found = None
+        if dataclasses.is_dataclass(kind):
+            names = tuple(sorted(f.name for f in dataclasses.fields(kind) if f.name not in IGNORED_ATTRIBUTES))
+            if len(names) > 1:
+                getter: Callable[[Any], Any] = operator.attrgetter(*names)
+            else:
+                getter = lambda v: tuple(getattr(v, n) for n in names)  # noqa: E731
+            found = (names, getter)
+        _DATACLASS_FIELDS[kind] = found
+        return found
+
+
+def _plain(value: Any, walk: _Walk) -> Any:
+    """``value`` as plain data (atoms are kept as they are without a call: most of a world is strings and numbers
+    in lists and dataclasses)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if isinstance(value, (bool, int, float, str, bytes)):
         return value
     if isinstance(value, Decimal):
         return ("Decimal", str(value))
@@ -43,37 +85,56 @@ def _plain(value: Any, seen: set[int]) -> Any:
     if isinstance(value, Event):
         return ("Event", value.due, value.order, value.label, value.cancelled)
     if isinstance(value, Timeline):
-        return ("Timeline", value.now, sorted(_plain(e, seen) for e in value.pending()))
+        return ("Timeline", value.now, sorted(_plain(e, walk) for e in value.pending()))
+    if isinstance(value, Kind):  # a store's declaration (ids, filters, codes), fixed at import
+        return ("Kind", value.noun, sorted(value.filters))
     if isinstance(value, _CALLABLES):
         return "<callable>"
     if isinstance(value, (Random, type(threading.Lock()), type(threading.RLock()))):
-        return "<" + type(value).__name__ + ">"
-    if id(value) in seen:
-        return ("<ref>", type(value).__name__)
+        return "<" + kind.__name__ + ">"
+    key = id(value)
+    if key in walk.seen:
+        walk.refs += 1
+        return ("<ref>", kind.__name__)
+    done = walk.done.get(key)
+    if done is not None:
+        return done
+    refs = walk.refs
+    walk.seen.add(key)
+    try:
+        shown = _compound(value, kind, walk)
+    finally:
+        walk.seen.discard(key)
+    if walk.refs == refs:
+        walk.done[key] = shown
+    return shown
+
+
+def _compound(value: Any, kind: type, walk: _Walk) -> Any:
+    atoms = _ATOMS
     if isinstance(value, dict):
-        seen = seen | {id(value)}
-        return ("dict", sorted(((repr(k), _plain(v, seen)) for k, v in value.items()), key=lambda kv: kv[0]))
-    if isinstance(value, (list, tuple)):
-        seen = seen | {id(value)}
-        return ("list", [_plain(v, seen) for v in value])
+        return ("dict", sorted(((repr(k), v if type(v) in atoms else _plain(v, walk)) for k, v in value.items()),
+                               key=_first))
+    if isinstance(value, (list, tuple)) or kind.__name__ == "deque":
+        return ("list", [v if type(v) in atoms else _plain(v, walk) for v in value])
     if isinstance(value, (set, frozenset)):
-        seen = seen | {id(value)}
-        return ("set", sorted(repr(_plain(v, seen)) for v in value))
-    if type(value).__name__ == "deque":
-        seen = seen | {id(value)}
-        return ("list", [_plain(v, seen) for v in value])
-    seen = seen | {id(value)}
-    if dataclasses.is_dataclass(value):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    else:
-        fields = dict(getattr(value, "__dict__", {}))
-        for slot in getattr(type(value), "__slots__", ()):
-            if hasattr(value, slot):
-                fields[slot] = getattr(value, slot)
+        return ("set", sorted(repr(_plain(v, walk)) for v in value))
+    described = _dataclass_fields(kind)
+    if described is not None:
+        names, getter = described
+        return (kind.__name__, list(zip(names, [v if type(v) in atoms else _plain(v, walk) for v in getter(value)])))
+    fields = dict(getattr(value, "__dict__", {}))
+    for slot in getattr(kind, "__slots__", ()):
+        if hasattr(value, slot):
+            fields[slot] = getattr(value, slot)
     return (
-        type(value).__name__,
-        sorted((k, _plain(v, seen)) for k, v in fields.items() if k not in IGNORED_ATTRIBUTES),
+        kind.__name__,
+        sorted((k, _plain(v, walk)) for k, v in fields.items() if k not in IGNORED_ATTRIBUTES),
     )
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 def first_difference(before: Any, after: Any, path: str = "") -> Optional[str]:

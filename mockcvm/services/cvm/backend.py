@@ -31,7 +31,7 @@ class CvmBackend:
     def __init__(self, world: World) -> None:
         self.world = world
         self.instances: Store[Instance] = Store(
-            INSTANCE.with_filters({"public-ip-address": Filter(lambda i: public_ips(i, self))})
+            INSTANCE.with_filters({"public-ip-address": Filter(lambda i: public_ips(i, self), indexed=True)})
         )
         #: (uin, region, ClientToken) -> the ids RunInstances answered for it.
         self.client_tokens: dict[tuple[str, str, str], list[str]] = {}
@@ -74,6 +74,7 @@ class CvmBackend:
         instance.stop_charging_mode = models.STOP_CHARGING
         instance.restrict_state = models.EXPIRED
         instance.isolated_source = models.ARREAR
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     def arrears_end(self, instance: Instance) -> None:
@@ -102,6 +103,7 @@ class CvmBackend:
         instance.latest_operation = operation
         instance.latest_operation_state = models.OPERATING
         instance.latest_operation_request_id = request_id
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
         self.in_flight.begin(instance, f"settle {instance.instance_id} {operation}")
 
@@ -116,6 +118,7 @@ class CvmBackend:
             self._release(instance)
             return
         instance.state = target
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     def seen(self, instances: Iterable[Instance]) -> None:
@@ -151,6 +154,7 @@ class CvmBackend:
         instance.state = models.SHUTDOWN
         instance.isolated_source = source
         instance.stop_charging_mode = models.NOT_APPLICABLE
+        self.instances.changed(instance, "instance-state")
         self.schedule_bin_release(instance, self.world.now + keep_for)
 
     def schedule_bin_release(self, instance: Instance, deadline: float) -> None:
@@ -207,6 +211,7 @@ class CvmBackend:
         instance.isolated_source = models.EXPIRE
         instance.stop_charging_mode = models.NOT_APPLICABLE
         self.schedule_bin_release(instance, clock.next_beijing_midnight_after(instance.expired_time, 8))
+        self.instances.changed(instance, "instance-state")
         self.world.billing.instance_changed(instance)
 
     # -- public IPs -------------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
             instance.expired_time = None
             instance.renew_flag = None
         instance.charge_type = target
+        world.cvm.instances.changed(instance, "instance-charge-type")
         world.cvm.schedule_expiry(instance)
         world.billing.instance_changed(instance)
     return {}

@@ -116,6 +116,7 @@ class Console:
             self._cvm.leave_bin(instance)
             instance.state = models.STOPPED
             instance.stop_charging_mode = models.KEEP_CHARGING
+            self._cvm.instances.changed(instance, "instance-state")
             self._world.billing.instance_changed(instance)
             results[instance_id] = ConsoleResult(instance_id, True, instance.state)
         return results

@@ -15,7 +15,7 @@ from mockcvm.engine.resources import Codes, Filter, Kind
 from mockcvm.errors import ApiError, InvalidParameter, InvalidParameterValue
 from mockcvm.protocol.envelope import RawJson
 from mockcvm.services.cvm import checks, models
-from mockcvm.services.cvm.models import Instance, host_name_of, uuid_of
+from mockcvm.services.cvm.models import Instance, host_name_of, instance_id_of_uuid, uuid_of
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 MAX_FILTER_VALUES = 5
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+
+def _nothing(_value: str) -> Optional[str]:
+    return None
+
 
 def _name_contains(instance: Instance, values: list[str]) -> bool:
     return any(value in instance.name for value in values)
@@ -78,21 +82,25 @@ INSTANCE: Kind[Instance] = Kind(
         unknown_filter="InvalidFilter",
         values_limit="InvalidFilterValue.LimitExceeded",
     ),
+    # Every filter that selects by value is answered from an index kept at write time (the backends call
+    # ``instances.changed`` after changing a state, a charge type, security groups or public addresses), or from
+    # the id itself; only the name (a substring) and the creation times (ranges) scan. ``fixed``: set at launch,
+    # never changed (the store reads them again at release instead of keeping them per instance).
     filters={
-        "zone": Filter(lambda i: i.zone),
-        "project-id": Filter(lambda i: str(i.project_id)),
-        "vpc-id": Filter(lambda i: i.vpc_id),
-        "subnet-id": Filter(lambda i: i.subnet_id),
-        "instance-id": Filter(lambda i: i.instance_id),
-        "uuid": Filter(uuid_of),
-        "security-group-id": Filter(lambda i: i.security_group_ids),
+        "zone": Filter(lambda i: i.zone, indexed=True, fixed=True),
+        "project-id": Filter(lambda i: str(i.project_id), indexed=True, fixed=True),
+        "vpc-id": Filter(lambda i: i.vpc_id, indexed=True, fixed=True),
+        "subnet-id": Filter(lambda i: i.subnet_id, indexed=True, fixed=True),
+        "instance-id": Filter(lambda i: i.instance_id, lookup=lambda value: value),
+        "uuid": Filter(uuid_of, lookup=instance_id_of_uuid),
+        "security-group-id": Filter(lambda i: i.security_group_ids, indexed=True),
         "instance-name": Filter(test=_name_contains),
-        "instance-charge-type": Filter(lambda i: i.charge_type),
-        "instance-state": Filter(lambda i: i.state),
-        "private-ip-address": Filter(lambda i: i.private_ip),
-        "ipv6-address": Filter(lambda i: None),
-        "host-id": Filter(lambda i: None),  # no instance of the fake runs on a CDH host
-        "dedicated-cluster-id": Filter(lambda i: None),  # nor in a dedicated cluster
+        "instance-charge-type": Filter(lambda i: i.charge_type, indexed=True),
+        "instance-state": Filter(lambda i: i.state, indexed=True),
+        "private-ip-address": Filter(lambda i: i.private_ip, indexed=True, fixed=True),
+        "ipv6-address": Filter(lambda i: None, lookup=_nothing),  # no instance of the fake has IPv6
+        "host-id": Filter(lambda i: None, lookup=_nothing),  # none runs on a CDH host
+        "dedicated-cluster-id": Filter(lambda i: None, lookup=_nothing),  # nor in a dedicated cluster
         "creation-start-time": Filter(test=_created_after, check=_times("creation-start-time")),
         "creation-end-time": Filter(test=_created_before, check=_times("creation-end-time")),
     },
@@ -128,8 +136,7 @@ def select(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], w
         found = [i for i in map(backend.instances.get, [uin] * len(ids), [region] * len(ids), ids) if i is not None]
         return len(found), found[offset:offset + limit]
     if with_filters and has_filters:
-        matched = backend.instances.select(uin, region, filters=params["Filters"])
-        return len(matched), matched[offset:offset + limit]
+        return backend.instances.find(uin, region, params["Filters"], offset, limit)
     return backend.instances.page(uin, region, offset, limit)
 
 

@@ -6,6 +6,7 @@ read these fields and are told about changes through the hooks named in docs/int
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
@@ -118,8 +119,36 @@ class Instance:
 def uuid_of(instance: Instance) -> str:
     """The instance's Uuid: derived from its id the first time it is read (seeded instances start without one)."""
     if not instance.uuid:
-        instance.uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, instance.instance_id))
+        instance.uuid = _uuid_for(instance.instance_id)
     return instance.uuid
+
+
+def _uuid_for(instance_id: str) -> str:
+    """A random-looking version 4 UUID the instance id can be read back from (:func:`instance_id_of_uuid`): 8
+    bytes of a keyed hash of the id, and the id's 8 characters masked by a hash of those 8 bytes."""
+    tail = instance_id[4:].encode("ascii")
+    check = bytearray(hashlib.blake2b(tail, digest_size=8, person=b"mockcvm-uuid").digest())
+    check[2] = (check[2] & 0x0F) | 0x40  # UUID byte 6: version 4
+    check[4] = (check[4] & 0x3F) | 0x80  # UUID byte 8: the RFC 4122 variant
+    mask = hashlib.blake2b(bytes(check), digest_size=8, person=b"mockcvm-mask").digest()
+    hidden = bytes(a ^ b for a, b in zip(tail.ljust(8, b"\0"), mask))
+    return str(uuid_module.UUID(bytes=hidden[:4] + bytes(check) + hidden[4:]))
+
+
+def instance_id_of_uuid(text: str) -> Optional[str]:
+    """The id of the instance whose Uuid is ``text`` (if any instance could have it), without an index."""
+    if len(text) != 36:
+        return None
+    try:
+        raw = uuid_module.UUID(text).bytes
+    except ValueError:
+        return None
+    mask = hashlib.blake2b(raw[4:12], digest_size=8, person=b"mockcvm-mask").digest()
+    tail = bytes(a ^ b for a, b in zip(raw[:4] + raw[12:], mask))
+    if not tail.isascii():
+        return None
+    instance_id = "ins-" + tail.decode("ascii")
+    return instance_id if INSTANCE_ID.match(instance_id) and _uuid_for(instance_id) == text else None
 
 
 def host_name_of(instance: Instance) -> str:

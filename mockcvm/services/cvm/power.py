@@ -84,6 +84,7 @@ def modify_instances_attribute(
             instance.host_name = params["HostName"]
         if params.get("SecurityGroups"):
             instance.security_group_ids = list(params["SecurityGroups"])
+            backend.instances.changed(instance, "security-group-id")
         instance.latest_operation = "ModifyInstancesAttribute"
         instance.latest_operation_state = models.SUCCESS
         instance.latest_operation_request_id = request_id

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
 
 from mockcvm.engine.ordered_index import OrderedIndex
+from mockcvm.engine.resources import TAG_KEYS, TAG_PAIRS, TAG_VALUES
 from mockcvm.errors import ApiError, InvalidParameterValue
 from mockcvm.services.tag.names import ResourceName, format_name, parse_name
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
@@ -63,6 +64,7 @@ class TagBackend:
         self._entries: dict[str, dict[str, Tracked]] = {}
         #: uin -> the resources that carry at least one tag, in the order they got their first tag.
         self._tagged: dict[str, OrderedIndex[str, Tracked]] = {}
+        self._stores: Optional[dict[str, Any]] = None
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
@@ -100,6 +102,24 @@ class TagBackend:
                 tagged.add(entry.key, entry)
         elif uin in self._tagged:
             self._tagged[uin].remove(entry.key)
+
+    def _changed(self, entry: Tracked) -> None:
+        """Tags changed: re-file the resource in the tag indexes its store keeps for the Describe filters."""
+        self._retag(entry)
+        self._store(entry.prefix).changed(entry.resource, TAG_KEYS, TAG_VALUES, TAG_PAIRS)
+
+    def _store(self, prefix: str) -> Any:
+        """The Store that files the resources named ``prefix`` (every kind ``track`` is called with)."""
+        stores = self._stores
+        if stores is None:  # the other backends are made before this one, their stores after it
+            world = self.world
+            vpc = world.vpc
+            stores = self._stores = {
+                "instance": world.cvm.instances, "volume": world.cbs.disks, "eip": vpc.addresses,
+                "vpc": vpc.network.vpcs, "subnet": vpc.network.subnets, "securitygroup": vpc.security_groups.groups,
+                "eni": vpc.interfaces.interfaces,
+            }
+        return stores[prefix]
 
     def find_instance(self, uin: str, region: str, instance_id: str) -> Optional[Instance]:
         """The live instance ``instance_id`` of ``uin`` in ``region``; None if unknown or released."""
@@ -176,7 +196,7 @@ class TagBackend:
             check_room(entry.resource.tags, wanted)
         for entry in targets:
             entry.resource.tags.update(wanted)
-            self._retag(entry)
+            self._changed(entry)
         return failed
 
     def untag_resources(self, uin: str, resource_list: list[str], keys: list[str]) -> list[dict[str, str]]:
@@ -187,7 +207,7 @@ class TagBackend:
         for entry in targets:
             for key in keys:
                 entry.resource.tags.pop(key, None)
-            self._retag(entry)
+            self._changed(entry)
         return failed
 
     def modify_resource_tags(
@@ -222,7 +242,7 @@ class TagBackend:
         for key in removed:
             tags.pop(key, None)
         tags.update(wanted)
-        self._retag(target)
+        self._changed(target)
 
     def _targets(self, uin: str, resource_list: list[str]) -> tuple[list[Tracked], list[dict[str, str]]]:
         _check_count(resource_list)

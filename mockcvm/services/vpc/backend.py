@@ -304,6 +304,7 @@ class VpcBackend:
         owner = self.interfaces.instance_of(interface)
         if owner is not None and interface.primary and private_ip == owner.private_ip:
             owner.public_ip = None  # binding releases the ordinary public IP of the primary private IP
+            self.world.cvm.instances.changed(owner, "public-ip-address")
         return self._task_id()
 
     def _bindable_instance(self, uin: str, region: str, instance_id: str) -> Instance:
@@ -364,11 +365,14 @@ class VpcBackend:
 
     def _follow(self, address: Address, interface: Interface) -> None:
         owner = interface.instance_id  # attaching or detaching, it is still the instance's
-        address.instance_id = owner
+        before, address.instance_id = address.instance_id, owner
         if address not in self.in_flight:  # BINDING / UNBINDING settle into the state that holds then
             address.status = BIND if owner is not None else BIND_ENI
         self.addresses.changed(address)
         self._rate(address, idle=owner is None)
+        if before != owner:
+            for instance_id in {before, owner} - {None}:
+                self._public_ips_changed(address.uin, address.region, instance_id)
 
     def disassociate(self, uin: str, region: str, address_id: str, reallocate_public_ip: bool) -> str:
         address = self.addresses.existing(uin, region, address_id)
@@ -385,6 +389,7 @@ class VpcBackend:
             instance = self.world.tag.find_instance(uin, region, instance_id)
             if instance is not None:
                 instance.public_ip = self.world.cvm.new_public_ip()
+        self._public_ips_changed(uin, region, instance_id)
         return self._task_id()
 
     def release(self, uin: str, region: str, address_ids: list[str]) -> str:
@@ -422,10 +427,18 @@ class VpcBackend:
         for address in addresses:
             self.in_flight.seen(address)
 
+    def _public_ips_changed(self, uin: str, region: str, instance_id: Optional[str]) -> None:
+        instance = self.world.cvm.get(uin, region, instance_id) if instance_id is not None else None
+        if instance is not None:
+            self.world.cvm.instances.changed(instance, "public-ip-address")
+
     def _unbind(self, address: Address) -> None:
         self.in_flight.forget(address)
+        before = address.instance_id
         address.status, address.instance_id, address.private_ip, address.interface_id = UNBIND, None, None, None
         self.addresses.changed(address)
+        if before is not None:
+            self._public_ips_changed(address.uin, address.region, before)
         self._rate(address, idle=True)
 
     def _release(self, address: Address) -> None:
