@@ -35,6 +35,7 @@ class Options:
     prices: tuple[tuple[str, Decimal], ...] = ()
     postpaid_terminate_to_bin: bool = False
     balance: Decimal = Decimal("1000000")
+    catalogue: Any = None  # mockcvm.services.cvm.catalogue.Extension: images and instance types added
 
     def duration(self, name: str) -> float:
         return dict(self.durations).get(name, DEFAULT_DURATIONS[name])
@@ -155,6 +156,12 @@ def _balance(value: Any) -> Decimal:
     return to_decimal(value, "balance")
 
 
+def _catalogue(value: Any) -> Any:
+    from mockcvm.services.cvm.catalogue import make_extension
+
+    return make_extension(value)
+
+
 _CHECKS: dict[str, Any] = {
     "region": _region,
     "transitions": _transitions,
@@ -167,4 +174,5 @@ _CHECKS: dict[str, Any] = {
     "prices": _prices,
     "postpaid_terminate_to_bin": _bool("postpaid_terminate_to_bin"),
     "balance": _balance,
+    "catalogue": _catalogue,
 }

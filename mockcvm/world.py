@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from mockcvm.services.billing.backend import BillingBackend
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cvm.backend import CvmBackend
+    from mockcvm.services.cvm.catalogue import Catalogue
+    from mockcvm.services.cvm.images import ImageBackend
     from mockcvm.services.cvm.models import Instance
+    from mockcvm.services.cvm.offers import Offers
     from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
@@ -33,6 +36,9 @@ class World:
         from mockcvm.services.billing.backend import BillingBackend
         from mockcvm.services.cbs.backend import CbsBackend
         from mockcvm.services.cvm.backend import CvmBackend
+        from mockcvm.services.cvm.catalogue import catalogue_for
+        from mockcvm.services.cvm.images import ImageBackend
+        from mockcvm.services.cvm.offers import Offers
         from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
@@ -48,12 +54,15 @@ class World:
         self.unimplemented: list[str] = []
         #: Tracebacks of bugs inside mockcvm that were answered as InternalError.
         self.internal_errors: list[str] = []
+        self.catalogue: Catalogue = catalogue_for(options.catalogue)
         self.billing: BillingBackend = BillingBackend(self)
         self.cvm: CvmBackend = CvmBackend(self)
         self.timers: TimerBackend = TimerBackend(self)
         self.vpc: VpcBackend = VpcBackend(self)
         self.cbs: CbsBackend = CbsBackend(self)
         self.tag: TagBackend = TagBackend(self)
+        self.images: ImageBackend = ImageBackend(self)
+        self.offers: Offers = Offers(self)
 
     @property
     def now(self) -> float:

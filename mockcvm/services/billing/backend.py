@@ -22,6 +22,7 @@ from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
 from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -124,7 +125,7 @@ class BillingBackend:
             and instance.state in CHARGED_STATES
             and not (instance.state == "STOPPED" and instance.stop_charging_mode == "STOP_CHARGING")
         )
-        rate = self.price("instance_hour") if charged else ZERO
+        rate = instance_price(self.world, instance.instance_type, "hour") if charged else ZERO
         self.set_rate(instance.uin, instance.instance_id, INSTANCE_REASON, rate)
 
     def set_rate(self, uin: str, resource_id: str, reason: str, rate_per_hour: Decimal) -> None:

@@ -6,12 +6,14 @@ RenewFlag; PREPAID -> POSTPAID_BY_HOUR clears them (no refund is modelled) and h
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from mockcvm.dispatch import Context, action
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.offers import instance_price
 
 MAX_IDS = 20
 TARGET_CHARGE_TYPES = (models.PREPAID, models.POSTPAID)
@@ -70,8 +72,8 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
                 f"The instance `{instance.instance_id}` is {instance.charge_type}; it cannot change to {target}.",
                 code="UnsupportedOperation.InstanceChargeType",
             )
-    price = world.billing.price("instance_month") * months
-    total = price * len(instances)
+    prices = {i.instance_id: instance_price(world, i.instance_type, "month") * months for i in instances}
+    total = sum(prices.values(), Decimal(0))
     if target == models.PREPAID and world.billing.balance(uin) < total:
         raise ApiError(
             f"The balance ({world.billing.balance(uin)} yuan) cannot cover {total} yuan for {len(instances)} "
@@ -80,7 +82,8 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
         )
     for instance in instances:
         if target == models.PREPAID:
-            world.billing.charge_upfront(uin, price, instance.instance_id, "ModifyInstancesChargeType")
+            world.billing.charge_upfront(uin, prices[instance.instance_id], instance.instance_id,
+                                         "ModifyInstancesChargeType")
             instance.expired_time = add_months(world.now, months)
             instance.renew_flag = renew_flag
         else:

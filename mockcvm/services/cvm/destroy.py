@@ -10,6 +10,7 @@ from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.lifecycle import terminate_operation
 from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.engine.transitions import Step
@@ -97,8 +98,8 @@ def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str
         raise InvalidParameterValue(f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r} is not one of "
                                     f"{', '.join(models.RENEW_FLAGS)}.")
     planned = checks.steps(backend, instances, "RenewInstances", lambda i: "RenewInstances")
-    price = world.billing.price("instance_month") * months
-    total = price * len(instances)
+    prices = {i.instance_id: instance_price(world, i.instance_type, "month") * months for i in instances}
+    total = sum(prices.values(), Decimal(0))
     if world.billing.balance(uin) < total:
         raise ApiError(
             f"The balance ({world.billing.balance(uin)} yuan) cannot cover renewing {len(instances)} instance(s) "
@@ -106,7 +107,7 @@ def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str
             code="InvalidAccount.InsufficientBalance",
         )
     for instance, step in planned:
-        world.billing.charge_upfront(uin, Decimal(price), instance.instance_id, "RenewInstances")
+        world.billing.charge_upfront(uin, prices[instance.instance_id], instance.instance_id, "RenewInstances")
         start = instance.expired_time if instance.expired_time is not None else world.now
         instance.expired_time = add_months(start, months)
         if renew_flag is not None:

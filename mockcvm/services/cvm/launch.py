@@ -10,15 +10,15 @@ from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
 from mockcvm.services.cvm.lifecycle import NEW
 from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
 
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
-INSTANCE_TYPE = re.compile(r"([A-Z][A-Z0-9]*)\.([0-9]*)(SMALL|MEDIUM|LARGE|XLARGE)([0-9]+)\Z")
-CPU_BY_SIZE = {"SMALL": 1, "MEDIUM": 2, "LARGE": 4, "XLARGE": 4}
 DEFAULT_INSTANCE_TYPE = "S1.SMALL1"
 DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
@@ -37,11 +37,21 @@ def run_instances(
         if earlier is not None:
             return list(earlier)
     plan = _plan(params, region)
+    image = world.images.usable(uin, region, plan["image_id"])
+    sold = world.offers.sold(plan["instance_type"], plan["zone"])
+    if not world.images.compatible(image, sold):
+        raise ApiError(
+            f"The image `{image.image_id}` is built for {image.architecture}; the instance type "
+            f"`{sold.instance_type}` runs {world.catalogue.architecture_of(sold)} images.",
+            code="InvalidParameterValue.InvalidImageForGivenInstanceType",
+        )
+    plan["cpu"], plan["memory"] = sold.cpu, sold.memory
+    plan["os_name"] = image.os_name
     charge_type: str = plan["charge_type"]
     count: int = plan["count"]
     total = Decimal(0)
     if charge_type == models.PREPAID:
-        total = world.billing.price("instance_month") * plan["period"] * count
+        total = instance_price(world, plan["instance_type"], "month") * plan["period"] * count
         if world.billing.balance(uin) < total:
             raise ApiError(
                 f"The balance ({world.billing.balance(uin)} yuan) cannot cover {count} prepaid instance(s) for "
@@ -98,13 +108,11 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             code="InvalidImageId.Malformed",
         )
     instance_type = params.get("InstanceType", DEFAULT_INSTANCE_TYPE)
-    shape = INSTANCE_TYPE.match(instance_type)
-    if shape is None:
+    if INSTANCE_TYPE.match(instance_type) is None:
         raise ApiError(
             f"The instance type `{instance_type}` is malformed; instance types look like S5.MEDIUM4.",
             code="InvalidInstanceType.Malformed",
         )
-    multiplier = int(shape.group(2) or 1)
     name = params.get("InstanceName", DEFAULT_NAME)
     if len(name) > 128:
         raise ApiError("`InstanceName` is longer than 128 characters.", code="InvalidInstanceName.TooLong")
@@ -124,8 +132,7 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             tags.update({tag["Key"]: tag["Value"] for tag in spec["Tags"]})
     return {
         "charge_type": charge_type, "count": count, "zone": zone, "image_id": image_id,
-        "instance_type": instance_type, "cpu": CPU_BY_SIZE[shape.group(3)] * multiplier,
-        "memory": int(shape.group(4)), "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
+        "instance_type": instance_type, "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
     }
 
 
@@ -161,13 +168,13 @@ def _launch(
         vpc_id=vpc.get("VpcId", vpc_id), subnet_id=vpc.get("SubnetId", subnet_id),
         security_group_ids=list(params.get("SecurityGroupIds") or [security_group]),
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
-        host_name=params.get("HostName", ""),
+        host_name=params.get("HostName", ""), os_name=plan["os_name"],
     )
     if plan["charge_type"] == models.PREPAID:
         instance.expired_time = add_months(instance.created_time, plan["period"])
         instance.renew_flag = plan["renew_flag"]
         world.billing.charge_upfront(
-            uin, world.billing.price("instance_month") * plan["period"], instance_id, "RunInstances"
+            uin, instance_price(world, plan["instance_type"], "month") * plan["period"], instance_id, "RunInstances"
         )
     backend.add(instance)
     world.cbs.launch_disks(instance)
