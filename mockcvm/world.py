@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
     from mockcvm.services.cvm.catalogue import Catalogue
     from mockcvm.services.cvm.images import ImageBackend
+    from mockcvm.services.cvm.keypairs import KeyPairBackend
     from mockcvm.services.cvm.models import Instance
     from mockcvm.services.cvm.offers import Offers
     from mockcvm.services.cvm.timers import TimerBackend
@@ -38,6 +39,7 @@ class World:
         from mockcvm.services.cvm.backend import CvmBackend
         from mockcvm.services.cvm.catalogue import catalogue_for
         from mockcvm.services.cvm.images import ImageBackend
+        from mockcvm.services.cvm.keypairs import KeyPairBackend
         from mockcvm.services.cvm.offers import Offers
         from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
@@ -63,6 +65,7 @@ class World:
         self.tag: TagBackend = TagBackend(self)
         self.images: ImageBackend = ImageBackend(self)
         self.offers: Offers = Offers(self)
+        self.keypairs: KeyPairBackend = KeyPairBackend(self)
 
     @property
     def now(self) -> float:
@@ -77,6 +80,7 @@ class World:
         self.cbs.instance_released(instance, release_prepaid_data_disks)
         self.vpc.instance_released(instance, release_address)
         self.tag.instance_released(instance)
+        self.keypairs.unbind(instance.uin, instance.region, instance.instance_id, list(instance.key_ids))
         self.billing.instance_changed(instance)
 
     def catch_up(self) -> None:

@@ -7,13 +7,17 @@ RenewFlag; PREPAID -> POSTPAID_BY_HOUR clears them (no refund is modelled) and h
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockcvm.dispatch import Context, action
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.models import Instance
 from mockcvm.services.cvm.offers import instance_price
+
+if TYPE_CHECKING:
+    from mockcvm.services.cvm.backend import CvmBackend
 
 MAX_IDS = 20
 TARGET_CHARGE_TYPES = (models.PREPAID, models.POSTPAID)
@@ -33,45 +37,9 @@ REFUSED_STATES = {
 def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world = ctx.world
     uin = ctx.account.uin
-    ids = checks.instance_ids(params.get("InstanceIds"), "ModifyInstancesChargeType", limit=MAX_IDS)
-    target = params.get("InstanceChargeType")
-    if target not in TARGET_CHARGE_TYPES:
-        raise InvalidParameterValue(
-            f"`InstanceChargeType` {target!r} cannot be set; use one of {', '.join(TARGET_CHARGE_TYPES)}."
-        )
-    prepaid = params.get("InstanceChargePrepaid")
-    months = 0
-    renew_flag = models.MANUAL_RENEW
-    if target == models.PREPAID:
-        if not prepaid:
-            raise MissingParameter("Changing to PREPAID needs `InstanceChargePrepaid` with `Period`.")
-        months = checks.period(prepaid, "ModifyInstancesChargeType")
-        renew_flag = prepaid.get("RenewFlag") or models.MANUAL_RENEW
-        if renew_flag not in models.RENEW_FLAGS:
-            raise InvalidParameterValue(
-                f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r}: use one of {', '.join(models.RENEW_FLAGS)}."
-            )
-    instances = checks.find_all(world.cvm, uin, ctx.region, ids)
-    for instance in instances:
-        timer = world.timers.pending_for(instance.instance_id)
-        if timer is not None:
-            raise ApiError(
-                f"The instance `{instance.instance_id}` has a pending scheduled destroy ({timer.timer_id}); "
-                "delete it with DeleteInstancesActionTimer before changing the charge type.",
-                code="UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
-            )
-        refused = REFUSED_STATES.get(instance.state)
-        if refused is not None or world.cvm.in_operation(instance):
-            raise ApiError(
-                f"The instance `{instance.instance_id}` is {instance.state} (or busy); its charge type cannot "
-                "change now.",
-                code=refused or "OperationDenied.InstanceOperationInProgress",
-            )
-        if instance.charge_type == target or instance.charge_type == models.SPOTPAID:
-            raise ApiError(
-                f"The instance `{instance.instance_id}` is {instance.charge_type}; it cannot change to {target}.",
-                code="UnsupportedOperation.InstanceChargeType",
-            )
+    instances, months = check_charge_type_change(world.cvm, uin, ctx.region, params)
+    target = params["InstanceChargeType"]
+    renew_flag = (params.get("InstanceChargePrepaid") or {}).get("RenewFlag") or models.MANUAL_RENEW
     prices = {i.instance_id: instance_price(world, i.instance_type, "month") * months for i in instances}
     total = sum(prices.values(), Decimal(0))
     if target == models.PREPAID and world.billing.balance(uin) < total:
@@ -93,3 +61,49 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
         world.cvm.schedule_expiry(instance)
         world.billing.instance_changed(instance)
     return {}
+
+
+def check_charge_type_change(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
+) -> tuple[list[Instance], int]:
+    """Everything ModifyInstancesChargeType (and its InquiryPrice) checks: the instances and the months."""
+    ids = checks.instance_ids(params.get("InstanceIds"), "ModifyInstancesChargeType", limit=MAX_IDS)
+    target = params.get("InstanceChargeType")
+    if target not in TARGET_CHARGE_TYPES:
+        raise InvalidParameterValue(
+            f"`InstanceChargeType` {target!r} cannot be set; use one of {', '.join(TARGET_CHARGE_TYPES)}."
+        )
+    prepaid = params.get("InstanceChargePrepaid")
+    months = 0
+    renew_flag = models.MANUAL_RENEW
+    if target == models.PREPAID:
+        if not prepaid:
+            raise MissingParameter("Changing to PREPAID needs `InstanceChargePrepaid` with `Period`.")
+        months = checks.period(prepaid, "ModifyInstancesChargeType")
+        renew_flag = prepaid.get("RenewFlag") or models.MANUAL_RENEW
+        if renew_flag not in models.RENEW_FLAGS:
+            raise InvalidParameterValue(
+                f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r}: use one of {', '.join(models.RENEW_FLAGS)}."
+            )
+    instances = checks.find_all(backend, uin, region, ids)
+    for instance in instances:
+        timer = backend.world.timers.pending_for(instance.instance_id)
+        if timer is not None:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` has a pending scheduled destroy ({timer.timer_id}); "
+                "delete it with DeleteInstancesActionTimer before changing the charge type.",
+                code="UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
+            )
+        refused = REFUSED_STATES.get(instance.state)
+        if refused is not None or backend.in_operation(instance):
+            raise ApiError(
+                f"The instance `{instance.instance_id}` is {instance.state} (or busy); its charge type cannot "
+                "change now.",
+                code=refused or "OperationDenied.InstanceOperationInProgress",
+            )
+        if instance.charge_type == target or instance.charge_type == models.SPOTPAID:
+            raise ApiError(
+                f"The instance `{instance.instance_id}` is {instance.charge_type}; it cannot change to {target}.",
+                code="UnsupportedOperation.InstanceChargeType",
+            )
+    return instances, months

@@ -209,7 +209,7 @@ def render_static(i: Instance) -> dict[str, Any]:
         "ImageId": i.image_id,
         "CreatedTime": _iso_of(i.created_time),
         "OsName": i.os_name,
-        "LoginSettings": {"KeyIds": None},
+        "LoginSettings": {"KeyIds": list(i.key_ids) or None},
         "Uuid": uuid_of(i),
         "LatestOperationErrorMsg": None,
         "DisasterRecoverGroupIds": [],

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
-from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm import checks, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
 from mockcvm.services.cvm.lifecycle import NEW
@@ -36,17 +36,7 @@ def run_instances(
         earlier = backend.client_tokens.get((uin, region, token))
         if earlier is not None:
             return list(earlier)
-    plan = _plan(params, region)
-    image = world.images.usable(uin, region, plan["image_id"])
-    sold = world.offers.sold(plan["instance_type"], plan["zone"])
-    if not world.images.compatible(image, sold):
-        raise ApiError(
-            f"The image `{image.image_id}` is built for {image.architecture}; the instance type "
-            f"`{sold.instance_type}` runs {world.catalogue.architecture_of(sold)} images.",
-            code="InvalidParameterValue.InvalidImageForGivenInstanceType",
-        )
-    plan["cpu"], plan["memory"] = sold.cpu, sold.memory
-    plan["os_name"] = image.os_name
+    plan = checked_plan(backend, uin, region, params)
     charge_type: str = plan["charge_type"]
     count: int = plan["count"]
     total = Decimal(0)
@@ -72,6 +62,28 @@ def run_instances(
     if token is not None:
         backend.client_tokens[(uin, region, token)] = ids
     return ids
+
+
+def checked_plan(backend: CvmBackend, uin: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Everything RunInstances (and InquiryPriceRunInstances) checks before creating or charging anything."""
+    world = backend.world
+    plan = _plan(params, region)
+    image = world.images.usable(uin, region, plan["image_id"])
+    sold = world.offers.sold(plan["instance_type"], plan["zone"])
+    if not world.images.compatible(image, sold):
+        raise ApiError(
+            f"The image `{image.image_id}` is built for {image.architecture}; the instance type "
+            f"`{sold.instance_type}` runs {world.catalogue.architecture_of(sold)} images.",
+            code="InvalidParameterValue.InvalidImageForGivenInstanceType",
+        )
+    plan["cpu"], plan["memory"] = sold.cpu, sold.memory
+    plan["os_name"] = image.os_name
+    plan["key_ids"] = instance_ops.launch_key_ids(backend, uin, region, params.get("LoginSettings"))
+    if plan["key_ids"] and image.platform == "Windows":
+        raise ApiError("Windows images take a password, not key pairs.",
+                       code="UnsupportedOperation.KeyPairUnsupportedWindows")
+    plan["user_data"] = instance_ops.check_user_data(params.get("UserData"))
+    return plan
 
 
 def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
@@ -168,7 +180,8 @@ def _launch(
         vpc_id=vpc.get("VpcId", vpc_id), subnet_id=vpc.get("SubnetId", subnet_id),
         security_group_ids=list(params.get("SecurityGroupIds") or [security_group]),
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
-        host_name=params.get("HostName", ""), os_name=plan["os_name"],
+        host_name=params.get("HostName", ""), os_name=plan["os_name"], key_ids=plan["key_ids"],
+        user_data=plan["user_data"],
     )
     if plan["charge_type"] == models.PREPAID:
         instance.expired_time = add_months(instance.created_time, plan["period"])
@@ -177,6 +190,8 @@ def _launch(
             uin, instance_price(world, plan["instance_type"], "month") * plan["period"], instance_id, "RunInstances"
         )
     backend.add(instance)
+    if instance.key_ids:
+        world.keypairs.bind(instance_id, world.keypairs.key_pairs.existing_all(uin, region, list(instance.key_ids)))
     world.cbs.launch_disks(instance)
     backend.begin(instance, "RunInstances", request_id, backend.lifecycle.step("RunInstances", NEW))
     if plan["charge_type"] == models.PREPAID:

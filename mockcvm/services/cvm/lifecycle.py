@@ -51,6 +51,15 @@ STEPS: dict[str, dict[str, Step]] = {
     ISOLATE: {RUNNING: _TO_BIN, STOPPED: _TO_BIN},
     DESTROY: {RUNNING: _TO_GONE, STOPPED: _TO_GONE, SHUTDOWN: _TO_GONE, LAUNCH_FAILED: _TO_GONE},
     RECOVER: {SHUTDOWN: _STAY_STOPPED},
+    # Changes the real API makes only on a stopped instance (key pairs, password, disk resize); with ForceStop a
+    # running instance is stopped, changed and started again.
+    "OfflineChange": {STOPPED: _STAY_STOPPED},
+    "OfflineChange.ForceStop": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: _STAY_STOPPED},
+    # A reinstall and a type change end running, whatever the state before.
+    "ResetInstance": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
+    "ResetInstancesType": {STOPPED: Step(STARTING, RUNNING)},
+    "ResetInstancesType.ForceStop": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
+    "ModifyInstancesProject": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED},
 }
 
 

@@ -93,6 +93,9 @@ class Instance:
     uuid: str = ""  # empty: derived from the instance id when read (seeded instances save the memory)
     host_name: str = ""  # empty: derived from the private IP when read
     os_name: str = "TencentOS Server 3.1 (TK4)"
+    #: The key pairs bound to the instance (LoginSettings.KeyIds); a tuple: most instances have none.
+    key_ids: tuple[str, ...] = ()
+    user_data: str = ""  # base64, as RunInstances or ResetInstance got it
     latest_operation: Optional[str] = None
     latest_operation_state: Optional[str] = None  # OPERATING / SUCCESS / FAILED
     latest_operation_request_id: Optional[str] = None
