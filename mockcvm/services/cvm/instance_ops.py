@@ -137,7 +137,7 @@ def modify_project(backend: CvmBackend, uin: str, region: str, params: dict[str,
     if project_id < 0:
         raise ApiError(f"The project {project_id} does not exist.", code="InvalidProjectId.NotFound")
     instances = _batch(backend, uin, region, params, "ModifyInstancesProject")
-    planned = checks.steps(backend, instances, "ModifyInstancesProject", lambda i: "ModifyInstancesProject")
+    planned = checks.steps(backend, instances, "ModifyInstancesProject", lambda i: "OnlineChange")
     for instance, step in planned:
         instance.project_id = int(project_id)
         static_changed(backend, instance)
@@ -242,6 +242,8 @@ def reset_type(backend: CvmBackend, uin: str, region: str, params: dict[str, Any
     for instance, step in planned:
         if costs[instance.instance_id] > 0:
             world.billing.charge_upfront(uin, costs[instance.instance_id], instance.instance_id, action)
+        if instance.charge_type == models.PREPAID and (entry.cpu, entry.memory) < (instance.cpu, instance.memory):
+            instance.degrades += 1
         instance.instance_type, instance.cpu, instance.memory = new_type, entry.cpu, entry.memory
         static_changed(backend, instance)
         backend.begin(instance, action, request_id, step)

@@ -59,7 +59,8 @@ STEPS: dict[str, dict[str, Step]] = {
     "ResetInstance": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
     "ResetInstancesType": {STOPPED: Step(STARTING, RUNNING)},
     "ResetInstancesType.ForceStop": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
-    "ModifyInstancesProject": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED},
+    # Applied at once, running or stopped (project, bandwidth).
+    "OnlineChange": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED},
 }
 
 
