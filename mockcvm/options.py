@@ -35,6 +35,7 @@ class Options:
     prices: tuple[tuple[str, Decimal], ...] = ()
     postpaid_terminate_to_bin: bool = False
     balance: Decimal = Decimal("1000000")
+    prepaid_refunds: bool = True
     catalogue: Any = None  # mockcvm.services.cvm.catalogue.Extension: images and instance types added
 
     def duration(self, name: str) -> float:
@@ -174,5 +175,6 @@ _CHECKS: dict[str, Any] = {
     "prices": _prices,
     "postpaid_terminate_to_bin": _bool("postpaid_terminate_to_bin"),
     "balance": _balance,
+    "prepaid_refunds": _bool("prepaid_refunds"),
     "catalogue": _catalogue,
 }

@@ -10,7 +10,7 @@ pytest_plugins = ["pytester"]
 
 OPTIONS = (
     "region, transitions, verify_signatures, strict, allow_hosts, endpoints, seed, durations, prices, "
-    "postpaid_terminate_to_bin, balance, catalogue, clock_start"
+    "postpaid_terminate_to_bin, balance, prepaid_refunds, catalogue, clock_start"
 )
 
 

@@ -168,6 +168,19 @@ class BillingBackend:
         account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, amount, reason))
         self._reschedule(account)
 
+    def refund(self, uin: str, amount: Decimal, resource_id: str, reason: str) -> None:
+        """Give back ``amount`` yuan paid up front: a negative ledger row, and the balance rises."""
+        account = self._settled(uin)
+        account.balance += amount
+        account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, -amount, reason))
+        if account.balance > 0 and account.arrears_since is not None:
+            self._end_arrears(account)
+        self._reschedule(account)
+
+    def paid_upfront(self, uin: str, resource_id: str) -> Decimal:
+        """What ``resource_id`` has paid up front so far, net of refunds."""
+        return sum((row.amount for row in self._account(uin).upfront if row.resource_id == resource_id), ZERO)
+
     # -- the ledger ------------------------------------------------------------------------------------------
 
     def ledger(self, uin: Optional[str] = None) -> list[LedgerEntry]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue
-from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm import checks, models, refunds
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.lifecycle import terminate_operation
 from mockcvm.services.cvm.models import Instance
@@ -62,21 +63,31 @@ def terminate_instances(
     ids = checks.instance_ids(params.get("InstanceIds"), "TerminateInstances")
     instances = checks.find_all(backend, uin, region, ids)
     planned = plan_terminate(backend, instances, "TerminateInstances")
+    owed = {i.instance_id: (uin, refunds.refund_of(backend.world, i)) for i in instances}
     apply_terminate(
         backend, planned, request_id,
         release_address=bool(params.get("ReleaseAddress", False)),
         release_prepaid_data_disks=bool(params.get("ReleasePrepaidDataDisks", False)),
     )
+    refunds.pay_refunds(backend.world, owed)
 
 
 def inquiry_price_terminate(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The refund of terminating each instance: the fake refunds nothing, so 0 (docs/semantics.md)."""
+    """The refund TerminateInstances would give each instance now (``refunds.refund_of``)."""
     ids = checks.instance_ids(params.get("InstanceIds"), "InquiryPriceTerminateInstances")
     instances = checks.find_all(backend, uin, region, ids)
     checks.same_charge_type(instances)
-    return [{"InstanceId": i.instance_id, "Refunds": 0.0, "PriceDetail": "{}"} for i in instances]
+    answer = []
+    for instance in instances:
+        amount = refunds.refund_of(backend.world, instance)
+        detail = {"InstanceId": instance.instance_id, "Refunds": str(amount),
+                  "Rule": "five-day" if amount and amount == backend.world.billing.paid_upfront(
+                      uin, instance.instance_id) else "used-days"}
+        answer.append({"InstanceId": instance.instance_id, "Refunds": float(amount),
+                       "PriceDetail": json.dumps(detail)})
+    return answer
 
 
 def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str) -> None:
