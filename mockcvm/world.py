@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.keypairs import KeyPairBackend
     from mockcvm.services.cvm.models import Instance
     from mockcvm.services.cvm.offers import Offers
+    from mockcvm.services.cvm.templates import TemplateBackend
     from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
@@ -41,6 +42,7 @@ class World:
         from mockcvm.services.cvm.images import ImageBackend
         from mockcvm.services.cvm.keypairs import KeyPairBackend
         from mockcvm.services.cvm.offers import Offers
+        from mockcvm.services.cvm.templates import TemplateBackend
         from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
@@ -66,6 +68,7 @@ class World:
         self.images: ImageBackend = ImageBackend(self)
         self.offers: Offers = Offers(self)
         self.keypairs: KeyPairBackend = KeyPairBackend(self)
+        self.templates: TemplateBackend = TemplateBackend(self)
 
     @property
     def now(self) -> float:

@@ -29,6 +29,7 @@ def run_instances(
 ) -> list[str]:
     """Launch the instances ``params`` describe; returns their ids (the same ids again for a repeated ClientToken)."""
     world = backend.world
+    params = world.templates.merged(uin, region, params)
     token = params.get("ClientToken")
     if token is not None:
         if len(token) > 64:

@@ -37,6 +37,7 @@ def upfront(amount: Decimal) -> dict[str, Any]:
 
 def run_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
     world = backend.world
+    params = world.templates.merged(uin, region, params)
     plan = launch.checked_plan(backend, uin, region, params)
     count = plan["count"]
     if plan["charge_type"] == models.PREPAID:
