@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.keypairs import KeyPairBackend
     from mockcvm.services.cvm.models import Instance
     from mockcvm.services.cvm.offers import Offers
+    from mockcvm.services.cvm.placement import PlacementBackend
     from mockcvm.services.cvm.templates import TemplateBackend
     from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.tag.backend import TagBackend
@@ -42,6 +43,7 @@ class World:
         from mockcvm.services.cvm.images import ImageBackend
         from mockcvm.services.cvm.keypairs import KeyPairBackend
         from mockcvm.services.cvm.offers import Offers
+        from mockcvm.services.cvm.placement import PlacementBackend
         from mockcvm.services.cvm.templates import TemplateBackend
         from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
@@ -69,6 +71,7 @@ class World:
         self.offers: Offers = Offers(self)
         self.keypairs: KeyPairBackend = KeyPairBackend(self)
         self.templates: TemplateBackend = TemplateBackend(self)
+        self.placements: PlacementBackend = PlacementBackend(self)
 
     @property
     def now(self) -> float:
@@ -84,6 +87,7 @@ class World:
         self.vpc.instance_released(instance, release_address)
         self.tag.instance_released(instance)
         self.keypairs.unbind(instance.uin, instance.region, instance.instance_id, list(instance.key_ids))
+        self.placements.leave(instance)
         self.billing.instance_changed(instance)
 
     def catch_up(self) -> None:

@@ -176,7 +176,8 @@ def describe_account_quota(ctx: Context, params: dict[str, Any]) -> dict[str, An
         "SpotPaidQuotaSet": per_zone("SpotPaidQuotaSet", "SPOTPAID"),
         "ImageQuotaSet": [{"UsedQuota": private, "TotalQuota": IMAGE_QUOTA}]
         if _regional_wanted(compiled, "ImageQuotaSet", any_zone, wanted) else [],
-        "DisasterRecoverGroupQuotaSet": [{**DISASTER_RECOVER_QUOTA, "CurrentNum": 0}]
+        "DisasterRecoverGroupQuotaSet": [{**DISASTER_RECOVER_QUOTA,
+                                          "CurrentNum": world.placements.groups.count(uin, region)}]
         if _regional_wanted(compiled, "DisasterRecoverGroupQuotaSet", any_zone, wanted) else [],
     }
     return {"AppId": int(ctx.account.app_id), "AccountQuotaOverview": {"Region": region, "AccountQuota": quota}}

@@ -212,7 +212,7 @@ def render_static(i: Instance) -> dict[str, Any]:
         "LoginSettings": {"KeyIds": list(i.key_ids) or None},
         "Uuid": uuid_of(i),
         "LatestOperationErrorMsg": None,
-        "DisasterRecoverGroupIds": [],
+        "DisasterRecoverGroupIds": list(i.placement_group_ids),
         "IPv6Addresses": None,
         "CamRoleName": "",
         "HpcClusterId": "",

@@ -84,6 +84,8 @@ def checked_plan(backend: CvmBackend, uin: str, region: str, params: dict[str, A
         raise ApiError("Windows images take a password, not key pairs.",
                        code="UnsupportedOperation.KeyPairUnsupportedWindows")
     plan["user_data"] = instance_ops.check_user_data(params.get("UserData"))
+    plan["placement_group"] = world.placements.launch_group(uin, region, params.get("DisasterRecoverGroupIds"),
+                                                           plan["count"])
     return plan
 
 
@@ -191,6 +193,8 @@ def _launch(
             uin, instance_price(world, plan["instance_type"], "month") * plan["period"], instance_id, "RunInstances"
         )
     backend.add(instance)
+    if plan["placement_group"] is not None:
+        world.placements.join(plan["placement_group"], instance)
     if instance.key_ids:
         world.keypairs.bind(instance_id, world.keypairs.key_pairs.existing_all(uin, region, list(instance.key_ids)))
     world.cbs.launch_disks(instance)

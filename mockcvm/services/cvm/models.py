@@ -96,6 +96,7 @@ class Instance:
     #: The key pairs bound to the instance (LoginSettings.KeyIds); a tuple: most instances have none.
     key_ids: tuple[str, ...] = ()
     user_data: str = ""  # base64, as RunInstances or ResetInstance got it
+    placement_group_ids: tuple[str, ...] = ()  # DisasterRecoverGroupIds (at most one)
     degrades: int = 0  # prepaid type changes to a smaller type (DescribeInstancesOperationLimit)
     latest_operation: Optional[str] = None
     latest_operation_state: Optional[str] = None  # OPERATING / SUCCESS / FAILED
