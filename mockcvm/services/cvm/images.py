@@ -126,6 +126,26 @@ class ImageBackend:
         }
         #: Public images rendered once (they never change).
         self._rendered: dict[str, dict[str, Any]] = {}
+        from mockcvm.services.cvm.private_images import in_flight
+
+        #: Images being created, imported or synced (settled into NORMAL by the transition policy).
+        self.in_flight = in_flight(self)
+        #: image id -> {account it is shared with -> since when}, and the shared images themselves.
+        self.shares: dict[str, dict[str, float]] = {}
+        self.shared_images: dict[str, Image] = {}
+
+    def shared_with(self, uin: str, region: str, image_id: str) -> Optional[Image]:
+        """The image ``image_id`` of another account in ``region`` that is shared with ``uin``, or None."""
+        if uin not in self.shares.get(image_id, {}):
+            return None
+        image = self.shared_images.get(image_id)
+        return image if image is not None and image.region == region else None
+
+    def shared_in(self, uin: str, region: str) -> list[Image]:
+        from mockcvm.services.cvm.private_images import shared_view
+
+        found = (self.shared_with(uin, region, i) for i, accounts in self.shares.items() if uin in accounts)
+        return [shared_view(i) for i in found if i is not None]
 
     def render(self, image: Image) -> dict[str, Any]:
         if image.image_type != PUBLIC:
@@ -137,7 +157,8 @@ class ImageBackend:
 
     def find(self, uin: str, region: str, image_id: str) -> Optional[Image]:
         """The image ``image_id`` as the account sees it in ``region`` (public or its own), or None."""
-        return self.public.get(image_id) or self.images.get(uin, region, image_id)
+        return self.public.get(image_id) or self.images.get(uin, region, image_id) or self.shared_with(
+            uin, region, image_id)
 
     def usable(self, uin: str, region: str, image_id: Optional[str]) -> Image:
         """The image RunInstances or ResetInstance may use: exists, NORMAL; refused with the real codes."""
@@ -167,9 +188,10 @@ class ImageBackend:
                 raise ApiError("`ImageIds` and `Filters` cannot be given together.",
                                code="InvalidParameter.InvalidParameterCoexistImageIdsFilters")
             found = (self.find(uin, region, i) for i in IMAGE.check_ids(ids))
-            selected = [i for i in found if i is not None]
+            selected = [i if i.uin in ("", uin) else _shared(i) for i in found if i is not None]
         else:
-            selected = store.select(uin, region, None, filters, extra=self.public.values())
+            extra = [*self.shared_in(uin, region), *self.public.values()] if self.shares else self.public.values()
+            selected = store.select(uin, region, None, filters, extra=extra)
         instance_type = params.get("InstanceType")
         if instance_type is not None:
             entry = self.world.catalogue.types.get(instance_type)
@@ -180,7 +202,17 @@ class ImageBackend:
                     code="InvalidInstanceType.Malformed",
                 )
             selected = [i for i in selected if self.compatible(i, entry)]
-        return len(selected), selected[start:start + size]
+        page = selected[start:start + size]
+        for image in page:
+            if image.image_type == PRIVATE:
+                self.in_flight.seen(image)
+        return len(selected), page
 
     def compatible(self, image: Image, instance_type: InstanceType) -> bool:
         return image.architecture == self.world.catalogue.architecture_of(instance_type)
+
+
+def _shared(image: Image) -> Image:
+    from mockcvm.services.cvm.private_images import shared_view
+
+    return shared_view(image)
