@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from mockcvm.world import World
 
 #: Instance states in which a postpaid instance's CPU and memory are charged (STOPPED too, unless STOP_CHARGING).
-CHARGED_STATES = frozenset({"PENDING", "RUNNING", "STARTING", "STOPPING", "REBOOTING", "STOPPED"})
+CHARGED_STATES = frozenset({"PENDING", "RUNNING", "STARTING", "STOPPING", "REBOOTING", "STOPPED",
+                            "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE"})
 POSTPAID_TYPES = frozenset({"POSTPAID_BY_HOUR", "SPOTPAID"})
 #: The ledger reason of a postpaid instance's CPU and memory.
 INSTANCE_REASON = "instance"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from mockcvm.dispatch import Context, action
 from mockcvm.engine.resources import Codes, Filter, Kind, matches
@@ -144,3 +144,69 @@ def reset_instances_internet_max_bandwidth(ctx: Context, params: dict[str, Any])
             instance.internet_charge_type = "TRAFFIC_POSTPAID_BY_HOUR"
         ctx.world.cvm.begin(instance, "ResetInstancesInternetMaxBandwidth", ctx.request_id, step)
     return {}
+
+
+@action("cvm", "EnterRescueMode")
+def enter_rescue_mode(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    from mockcvm.services.cvm.instance_ops import check_password, is_windows
+
+    backend = ctx.world.cvm
+    (instance,) = _instances(ctx, [params["InstanceId"]], "EnterRescueMode")
+    if params.get("StopType", "SOFT_FIRST") not in ("SOFT", "HARD", "SOFT_FIRST"):
+        raise InvalidParameterValue("`StopType` is SOFT, HARD or SOFT_FIRST.")
+    if is_windows(backend, instance):
+        raise ApiError(f"The instance `{instance.instance_id}` runs Windows; rescue mode is for Linux instances.",
+                       code="UnsupportedOperation.InstanceOsWindows")
+    check_password(params["Password"], windows=False)
+    ((_, step),) = checks.steps(backend, [instance], "EnterRescueMode", lambda i: "EnterRescueMode")
+    backend.begin(instance, "EnterRescueMode", ctx.request_id, step)
+    return {}
+
+
+@action("cvm", "ExitRescueMode")
+def exit_rescue_mode(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    backend = ctx.world.cvm
+    (instance,) = _instances(ctx, [params["InstanceId"]], "ExitRescueMode")
+    ((_, step),) = checks.steps(backend, [instance], "ExitRescueMode", lambda i: "ExitRescueMode")
+    backend.begin(instance, "ExitRescueMode", ctx.request_id, step)
+    return {}
+
+
+#: ConvertOperatingSystems: what a CentOS release becomes (Tencent's migration tool targets TencentOS).
+CONVERSIONS = {"CentOS 7": ("TencentOS", "2.4", "TencentOS Server 2.4 (TK4)"),
+               "CentOS 8": ("TencentOS", "3.1", "TencentOS Server 3.1 (TK4)")}
+
+
+def _conversion(os_name: str) -> Optional[tuple[str, str, str]]:
+    for prefix, target in CONVERSIONS.items():
+        if os_name.startswith(prefix):
+            return target
+    return None
+
+
+@action("cvm", "ConvertOperatingSystems")
+def convert_operating_systems(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    from mockcvm.services.cvm.instance_ops import static_changed
+
+    backend = ctx.world.cvm
+    instances = _instances(ctx, params.get("InstanceIds"), "ConvertOperatingSystems")
+    target_type = params.get("TargetOSType", "TencentOS")
+    targets = []
+    for instance in instances:
+        found = _conversion(instance.os_name)
+        if found is None:
+            raise ApiError(f"The instance `{instance.instance_id}` runs {instance.os_name}; only CentOS 7 and 8 can "
+                           "be converted (to TencentOS).", code="UnsupportedOperation.InstanceOsConvertOsNotSupport")
+        if target_type != found[0]:
+            raise ApiError(f"`TargetOSType` {target_type!r}: CentOS converts to TencentOS.",
+                           code="UnsupportedOperation.UserConvertOsNotSupport")
+        targets.append(found)
+    supported = [{"TargetOSType": t, "TargetOSVersion": v} for t, v, _ in dict.fromkeys(targets)]
+    if params.get("DryRun"):
+        return {"SupportTargetOSList": supported, "TaskId": ""}
+    planned = checks.steps(backend, instances, "ConvertOperatingSystems", lambda i: "ResetInstance")
+    for (instance, step), (_, _, os_name) in zip(planned, targets):
+        instance.os_name = os_name
+        static_changed(backend, instance)
+        backend.begin(instance, "ConvertOperatingSystems", ctx.request_id, step)
+    return {"SupportTargetOSList": supported, "TaskId": ctx.world.ids.short("task")}

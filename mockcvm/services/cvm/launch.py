@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
-from mockcvm.services.cvm import checks, instance_ops, models
+from mockcvm.services.cvm import checks, hpc, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
 from mockcvm.services.cvm.lifecycle import NEW
@@ -84,6 +84,7 @@ def checked_plan(backend: CvmBackend, uin: str, region: str, params: dict[str, A
         raise ApiError("Windows images take a password, not key pairs.",
                        code="UnsupportedOperation.KeyPairUnsupportedWindows")
     plan["user_data"] = instance_ops.check_user_data(params.get("UserData"))
+    hpc.check_launch(world.placements.hpc_clusters, uin, region, params.get("HpcClusterId"), plan["zone"])
     plan["placement_group"] = world.placements.launch_group(uin, region, params.get("DisasterRecoverGroupIds"),
                                                            plan["count"])
     return plan
