@@ -7,6 +7,7 @@ from mockcvm.services.cvm import actions as cvm_actions
 from mockcvm.services.cvm import catalogue_actions as cvm_catalogue_actions  # noqa: F401
 from mockcvm.services.cvm import charge_actions as cvm_charge_actions  # noqa: F401
 from mockcvm.services.cvm import disks as cvm_disks  # noqa: F401
+from mockcvm.services.cvm import hosts as cvm_hosts  # noqa: F401
 from mockcvm.services.cvm import hpc as cvm_hpc  # noqa: F401
 from mockcvm.services.cvm import image_actions as cvm_image_actions  # noqa: F401
 from mockcvm.services.cvm import instance_actions as cvm_instance_actions  # noqa: F401

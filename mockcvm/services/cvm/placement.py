@@ -18,6 +18,7 @@ from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.cvm.keypairs import tags_of
 
 if TYPE_CHECKING:
+    from mockcvm.services.cvm.hosts import Host
     from mockcvm.services.cvm.hpc import HpcCluster
     from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
@@ -78,10 +79,12 @@ PLACEMENT_GROUP: Kind[PlacementGroup] = Kind(
 class PlacementBackend:
     def __init__(self, world: World) -> None:
         self.world = world
+        from mockcvm.services.cvm.hosts import HOST
         from mockcvm.services.cvm.hpc import HPC_CLUSTER
 
         self.groups: Store[PlacementGroup] = Store(PLACEMENT_GROUP)
         self.hpc_clusters: Store[HpcCluster] = Store(HPC_CLUSTER)
+        self.hosts: Store[Host] = Store(HOST)
         self.client_tokens: dict[tuple[str, str, str], str] = {}
 
     def create(self, uin: str, region: str, params: dict[str, Any]) -> PlacementGroup:
