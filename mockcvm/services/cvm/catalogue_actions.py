@@ -49,7 +49,7 @@ QUOTA_TYPES = ("PostPaidQuotaSet", "PrePaidQuotaSet", "SpotPaidQuotaSet", "Image
 def describe_images(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     backend = ctx.world.images
     total, page = backend.describe(ctx.account.uin, ctx.region, params)
-    return {"TotalCount": total, "ImageSet": [backend.render(i) for i in page]}
+    return {"TotalCount": total, "ImageSet": backend.render_page(page)}
 
 
 @action("cvm", "DescribeImageFromFamily")
@@ -83,7 +83,10 @@ def describe_import_image_os(ctx: Context, params: dict[str, Any]) -> dict[str, 
 
 @action("cvm", "DescribeInstanceTypeConfigs")
 def describe_instance_type_configs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"InstanceTypeConfigSet": ctx.world.offers.type_configs(ctx.region, params.get("Filters"))}
+    filters = params.get("Filters")
+    if not filters:
+        return {"InstanceTypeConfigSet": ctx.world.offers.type_configs_json(ctx.region)}
+    return {"InstanceTypeConfigSet": ctx.world.offers.type_configs(ctx.region, filters)}
 
 
 @action("cvm", "DescribeZoneInstanceConfigInfos")

@@ -7,17 +7,20 @@ of RunInstances read from here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind, Store
 from mockcvm.errors import ApiError, MissingParameter
+from mockcvm.protocol.envelope import RawJson
 from mockcvm.services.cvm.catalogue import OPTION_HINT, Catalogue, InstanceType, PublicImage
 
 if TYPE_CHECKING:
     from mockcvm.world import World
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 PUBLIC = "PUBLIC_IMAGE"
 PRIVATE = "PRIVATE_IMAGE"
 SHARED = "SHARED_IMAGE"
@@ -124,8 +127,9 @@ class ImageBackend:
         self.by_family: dict[str, Image] = {
             f: self.public[e.image_id] for f, e in catalogue.image_families.items()
         }
-        #: Public images rendered once (they never change).
+        #: Public images rendered once (they never change), and pages of them encoded once.
         self._rendered: dict[str, dict[str, Any]] = {}
+        self._pages: dict[tuple[str, ...], RawJson] = {}
         from mockcvm.services.cvm.private_images import in_flight
 
         #: Images being created, imported or synced (settled into NORMAL by the transition policy).
@@ -153,6 +157,18 @@ class ImageBackend:
         found = self._rendered.get(image.image_id)
         if found is None:
             found = self._rendered[image.image_id] = IMAGE.render(image)
+        return found
+
+    def render_page(self, page: list[Image]) -> Any:
+        """The ``ImageSet`` of ``page``; a page of public images only is encoded once and reused (RawJson)."""
+        if not all(i.image_type == PUBLIC for i in page):
+            return [self.render(i) for i in page]
+        key = tuple(i.image_id for i in page)
+        found = self._pages.get(key)
+        if found is None:
+            if len(self._pages) > 256:
+                self._pages.clear()
+            found = self._pages[key] = RawJson(_ENCODE([self.render(i) for i in page]))
         return found
 
     def find(self, uin: str, region: str, image_id: str) -> Optional[Image]:

@@ -7,11 +7,13 @@ quotes (DescribeZoneInstanceConfigInfos, InquiryPrice*) read it, so a quote is w
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.engine.resources import Codes, Filter, Kind, matches
 from mockcvm.errors import ApiError
+from mockcvm.protocol.envelope import RawJson
 from mockcvm.regions import REGIONS
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE, OPTION_HINT, InstanceType
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from mockcvm.world import World
 
 HOUR, MONTH = "hour", "month"
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def instance_price(world: World, instance_type: str, unit: str) -> Decimal:
@@ -124,6 +127,7 @@ class Offers:
         self._type_rows: dict[str, list[tuple[Offer, dict[str, Any]]]] = {}
         self._quota_rows: dict[str, list[tuple[Offer, dict[str, Any]]]] = {}
         self._quota_kind = quota_item(world)
+        self._type_json: dict[str, RawJson] = {}
 
     def type_configs(self, region: str, filters: Optional[list[dict[str, Any]]]) -> list[dict[str, Any]]:
         rows = self._type_rows.get(region)
@@ -135,6 +139,13 @@ class Offers:
             return [r for _o, r in rows]
         compiled = TYPE_CONFIG.compile(filters)
         return [r for o, r in rows if matches(o, compiled)]
+
+    def type_configs_json(self, region: str) -> RawJson:
+        """Every row of the region, encoded once (the catalogue and the prices of a world do not change)."""
+        found = self._type_json.get(region)
+        if found is None:
+            found = self._type_json[region] = RawJson(_ENCODE(self.type_configs(region, None)))
+        return found
 
     def quota_items(self, region: str, filters: Optional[list[dict[str, Any]]]) -> list[dict[str, Any]]:
         rows = self._quota_rows.get(region)
