@@ -13,6 +13,7 @@ from mockcvm.services.cvm import image_actions as cvm_image_actions  # noqa: F40
 from mockcvm.services.cvm import instance_actions as cvm_instance_actions  # noqa: F401
 from mockcvm.services.cvm import instance_info as cvm_instance_info  # noqa: F401
 from mockcvm.services.cvm import placement_actions as cvm_placement_actions  # noqa: F401
+from mockcvm.services.cvm import tasks as cvm_tasks  # noqa: F401
 from mockcvm.services.cvm import template_actions as cvm_template_actions  # noqa: F401
 from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F401
 from mockcvm.services.sts import actions as sts_actions

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.hosts import Host
     from mockcvm.services.cvm.hpc import HpcCluster
     from mockcvm.services.cvm.models import Instance
+    from mockcvm.services.cvm.tasks import RepairTask
     from mockcvm.world import World
 
 CAPACITY = {"HOST": 50, "SW": 20, "RACK": 30}
@@ -85,6 +86,8 @@ class PlacementBackend:
         self.groups: Store[PlacementGroup] = Store(PLACEMENT_GROUP)
         self.hpc_clusters: Store[HpcCluster] = Store(HPC_CLUSTER)
         self.hosts: Store[Host] = Store(HOST)
+        #: Maintenance tasks (services/cvm/tasks.py), made by the control API.
+        self.repair_tasks: list[RepairTask] = []
         self.client_tokens: dict[tuple[str, str, str], str] = {}
 
     def create(self, uin: str, region: str, params: dict[str, Any]) -> PlacementGroup:
