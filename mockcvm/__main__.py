@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from typing import Any, Optional
@@ -47,6 +48,11 @@ def _server_parser(commands: Any) -> None:
                         help="credentials the server accepts with --verify-signatures (repeatable)")
     server.add_argument("--strict", action="store_true")
     server.add_argument("--postpaid-terminate-to-bin", action="store_true")
+    server.add_argument("--no-prepaid-refunds", action="store_true",
+                        help="TerminateInstances refunds nothing for prepaid instances")
+    server.add_argument("--catalogue", metavar="FILE",
+                        help="a JSON file of images and instance types added to the built-in catalogue")
+    server.add_argument("--journal-size", type=int, metavar="N", help="how many of the latest calls the journal keeps")
     server.add_argument("--endpoint", action="append", default=[], metavar="HOST=SERVICE",
                         type=lambda t: _pairs(t, "--endpoint"), help="another host name for a service (repeatable)")
     server.add_argument("--duration", action="append", default=[], metavar="NAME=SECONDS",
@@ -66,6 +72,16 @@ def _server_options(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("verify_signatures", "strict", "postpaid_terminate_to_bin"):
         if getattr(args, name):
             options[name] = True
+    if args.no_prepaid_refunds:
+        options["prepaid_refunds"] = False
+    if args.journal_size is not None:
+        options["journal_size"] = args.journal_size
+    if args.catalogue:
+        try:
+            with open(args.catalogue, encoding="utf-8") as file:
+                options["catalogue"] = json.load(file)
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"mockcvm server: --catalogue takes a JSON file ({exc})") from None
     if args.endpoint:
         options["endpoints"] = dict(args.endpoint)
     if args.duration:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 DEFAULT_PRICES: dict[str, Decimal] = {
-    "instance_hour": Decimal("0.50"),  # postpaid CVM, CPU and memory, per hour (any instance type)
-    "instance_month": Decimal("200.00"),  # prepaid CVM, per month of Period
+    "instance_hour": Decimal("0.50"),  # postpaid CVM, CPU and memory, per hour (a type without its own catalogue price)
+    "instance_month": Decimal("200.00"),  # prepaid CVM, per month of Period (likewise)
     "disk_gb_hour": Decimal("0.0005"),  # postpaid cloud disk, per GB per hour (system and data disks)
     "eip_idle_hour": Decimal("0.20"),  # an elastic IP that is not bound to a running instance, per hour
+    "host_month": Decimal("3000.00"),  # a prepaid dedicated host (CDH), per month of Period
 }

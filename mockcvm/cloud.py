@@ -237,6 +237,16 @@ class Cloud:
             world = self._caught_up()
             return seed_instances(world.cvm, count, uin=self._account(account).uin, **fields)
 
+    def repair_task(self, instance_id: str, *, task_type_id: int = 101, detail: str = "",
+                    auth_type: int = 2, account: Optional[str] = None) -> str:
+        """Make a maintenance task on ``instance_id`` waiting for authorization (what Tencent does when hardware
+        needs work); DescribeTaskInfo lists it and RepairTaskControl authorizes it. Returns its TaskId."""
+        from mockcvm.services.cvm.tasks import create
+
+        with self.world.lock:
+            world = self._caught_up()
+            return create(world, self._account(account).uin, instance_id, task_type_id, detail, auth_type)
+
     def settle(self, instance_ids: Optional[list[str]] = None) -> list[str]:
         """Settle the operations in flight now (those of ``instance_ids``, or all): a transitional state becomes
         its settled one and LatestOperationState SUCCESS; TERMINATING instances are released. Meant for

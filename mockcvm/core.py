@@ -163,7 +163,7 @@ def mock_cvm(target: Optional[F] = None, **options: Unpack[MockCvmOptions]) -> U
     for a ``unittest.TestCase``, ``setUp`` runs inside the mock). ``mock_cvm().start()``/``.stop()`` work by hand.
     The options are declared, with their types, in :class:`mockcvm.options.MockCvmOptions` (region,
     transitions, verify_signatures, strict, allow_hosts, endpoints, seed, durations, prices,
-    postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope).
+    postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope, prepaid_refunds, catalogue).
     """
     if target is not None:
         if options or not callable(target):

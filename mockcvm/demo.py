@@ -330,6 +330,58 @@ def scene_prepaid_expiry(p: Printer, stage: Stage) -> None:
     watch.tick(5)
 
 
+def scene_images_keys_and_refund(p: Printer, stage: Stage) -> None:
+    import json
+
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    p.title("The catalogue, a key pair, and the refund of a prepaid instance returned within five days")
+    p.code('''
+def call(action, **params):  # any action, its parameters as in the API documentation
+    request = getattr(models, action + "Request")()
+    request.from_json_string(json.dumps(params))
+    return getattr(client, action)(request)
+
+image = call("DescribeImages", Filters=[{"Name": "platform", "Values": ["Ubuntu"]}]).ImageSet[0]
+key = call("CreateKeyPair", KeyName="demo", ProjectId=0).KeyPair   # key.PrivateKey is a real RSA key
+instance_id = call("RunInstances", ImageId=image.ImageId, InstanceChargeType="PREPAID", ...,
+                   LoginSettings={"KeyIds": [key.KeyId]}).InstanceIdSet[0]
+# ... 2 days later
+call("InquiryPriceTerminateInstances", InstanceIds=[instance_id])  # what TerminateInstances will refund
+''')
+    client = cvm_client.CvmClient(_sdk(), "ap-guangzhou")
+
+    def call(action: str, **params: Any) -> Any:
+        request = getattr(models, action + "Request")()
+        request.from_json_string(json.dumps(params))
+        return getattr(client, action)(request)
+
+    images = call("DescribeImages", Filters=[{"Name": "platform", "Values": ["Ubuntu"]}], InstanceType="S5.MEDIUM2")
+    first = images.ImageSet[0]
+    p.line(f"DescribeImages(platform=Ubuntu, InstanceType=S5.MEDIUM2) -> {images.TotalCount} images, "
+           f"first {first.ImageId} {first.OsName} ({first.Architecture})")
+    types = call("DescribeInstanceTypeConfigs", Filters=[{"Name": "zone", "Values": ["ap-guangzhou-3"]},
+                                                         {"Name": "instance-family", "Values": ["S5"]}])
+    p.line(f"DescribeInstanceTypeConfigs(ap-guangzhou-3, S5) -> {len(types.InstanceTypeConfigSet)} types, e.g. "
+           + ", ".join(f"{t.InstanceType} {t.CPU}C{t.Memory}G" for t in types.InstanceTypeConfigSet[:3]))
+    key = call("CreateKeyPair", KeyName="demo", ProjectId=0).KeyPair
+    p.line(f"CreateKeyPair(demo) -> {key.KeyId}, private key {key.PrivateKey.splitlines()[0]} ...")
+    price = call("InquiryPriceRunInstances", Placement={"Zone": "ap-guangzhou-3"}, ImageId=first.ImageId,
+                 InstanceType="S5.MEDIUM2", InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1})
+    p.line(f"InquiryPriceRunInstances(PREPAID, 1 month) -> {price.Price.InstancePrice.DiscountPrice} yuan")
+    instance_id = _launch("PREPAID", ImageId=first.ImageId, LoginSettings={"KeyIds": [key.KeyId]})
+    shown = call("DescribeInstances", InstanceIds=[instance_id]).InstanceSet[0]
+    p.line(f"RunInstances -> {instance_id} {shown.OsName}, KeyIds {shown.LoginSettings.KeyIds}; "
+           f"balance {stage.cloud.balance()} yuan")
+    stage.tick(2 * 86400)
+    refund = call("InquiryPriceTerminateInstances", InstanceIds=[instance_id]).InstanceRefundsSet[0]
+    p.line(f"two days later, InquiryPriceTerminateInstances -> Refunds {refund.Refunds} yuan")
+    _terminate(instance_id)
+    rows = [r for r in stage.cloud.ledger() if r.resource_id == instance_id]
+    p.line(f"TerminateInstances -> ledger of {instance_id}: "
+           + ", ".join(f"{r.amount} ({r.reason})" for r in rows) + f"; balance {stage.cloud.balance()} yuan")
+
+
 SCENES: list[Scene] = [
     scene_foundation,
     scene_api_destroy,
@@ -339,6 +391,7 @@ SCENES: list[Scene] = [
     scene_prepaid_expiry,
     scene_arrears,
     scene_arrears_top_up,
+    scene_images_keys_and_refund,
 ]
 
 

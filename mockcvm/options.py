@@ -66,6 +66,11 @@ class MockCvmOptions(TypedDict, total=False):
     journal_size: int
     #: ``"process"``: the activation answers every thread; ``"thread"``: only its own thread or task.
     scope: Literal["process", "thread"]
+    #: TerminateInstances refunds prepaid instances (everything within 5 days, then what is unused).
+    prepaid_refunds: bool
+    #: Public images and instance types added to the built-in catalogue:
+    #: ``{"images": [{"ImageId": ..., "OsName": ...}], "instance_types": [{"InstanceType": ..., ...}]}``.
+    catalogue: Mapping[str, Any]
 
 #: Durations in seconds; every one can be changed with ``mock_cvm(durations={...})``.
 DEFAULT_DURATIONS: dict[str, float] = {
@@ -94,6 +99,8 @@ class Options:
     allow_loopback: bool = True
     journal_size: int = DEFAULT_JOURNAL_SIZE
     scope: str = "process"
+    prepaid_refunds: bool = True
+    catalogue: Any = None  # mockcvm.services.cvm.catalogue.Extension: images and instance types added
 
     def duration(self, name: str) -> float:
         return dict(self.durations).get(name, DEFAULT_DURATIONS[name])
@@ -226,6 +233,12 @@ def _balance(value: Any) -> Decimal:
     return to_decimal(value, "balance")
 
 
+def _catalogue(value: Any) -> Any:
+    from mockcvm.services.cvm.catalogue import make_extension
+
+    return make_extension(value)
+
+
 _CHECKS: dict[str, Any] = {
     "region": _region,
     "transitions": _transitions,
@@ -241,4 +254,6 @@ _CHECKS: dict[str, Any] = {
     "allow_loopback": _bool("allow_loopback"),
     "journal_size": _journal_size,
     "scope": _scope,
+    "prepaid_refunds": _bool("prepaid_refunds"),
+    "catalogue": _catalogue,
 }

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from mockcvm.services.billing.backend import BillingBackend
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cvm.backend import CvmBackend
+    from mockcvm.services.cvm.catalogue import Catalogue
+    from mockcvm.services.cvm.images import ImageBackend
+    from mockcvm.services.cvm.keypairs import KeyPairBackend
     from mockcvm.services.cvm.models import Instance
+    from mockcvm.services.cvm.offers import Offers
+    from mockcvm.services.cvm.placement import PlacementBackend
+    from mockcvm.services.cvm.templates import TemplateBackend
     from mockcvm.services.cvm.timers import TimerBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
@@ -33,6 +39,12 @@ class World:
         from mockcvm.services.billing.backend import BillingBackend
         from mockcvm.services.cbs.backend import CbsBackend
         from mockcvm.services.cvm.backend import CvmBackend
+        from mockcvm.services.cvm.catalogue import catalogue_for
+        from mockcvm.services.cvm.images import ImageBackend
+        from mockcvm.services.cvm.keypairs import KeyPairBackend
+        from mockcvm.services.cvm.offers import Offers
+        from mockcvm.services.cvm.placement import PlacementBackend
+        from mockcvm.services.cvm.templates import TemplateBackend
         from mockcvm.services.cvm.timers import TimerBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
@@ -48,12 +60,18 @@ class World:
         self.unimplemented: list[str] = Bounded(100)
         #: Tracebacks of bugs inside mockcvm that were answered as InternalError.
         self.internal_errors: list[str] = Bounded(100)
+        self.catalogue: Catalogue = catalogue_for(options.catalogue)
         self.billing: BillingBackend = BillingBackend(self)
         self.cvm: CvmBackend = CvmBackend(self)
         self.timers: TimerBackend = TimerBackend(self)
         self.vpc: VpcBackend = VpcBackend(self)
         self.cbs: CbsBackend = CbsBackend(self)
         self.tag: TagBackend = TagBackend(self)
+        self.images: ImageBackend = ImageBackend(self)
+        self.offers: Offers = Offers(self)
+        self.keypairs: KeyPairBackend = KeyPairBackend(self)
+        self.templates: TemplateBackend = TemplateBackend(self)
+        self.placements: PlacementBackend = PlacementBackend(self)
 
     @property
     def now(self) -> float:
@@ -68,6 +86,8 @@ class World:
         self.cbs.instance_released(instance, release_prepaid_data_disks)
         self.vpc.instance_released(instance, release_address)
         self.tag.instance_released(instance)
+        self.keypairs.unbind(instance.uin, instance.region, instance.instance_id, list(instance.key_ids))
+        self.placements.leave(instance)
         self.billing.instance_changed(instance)
 
     def catch_up(self) -> None:

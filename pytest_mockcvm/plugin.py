@@ -54,6 +54,7 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "scope": ("text", "activation scope: process (default) or thread"),
     "seed": ("int", "seed of every id and of probabilistic fault injection"),
     "postpaid_terminate_to_bin": ("bool", "TerminateInstances puts postpaid instances in the bin for 2 h"),
+    "prepaid_refunds": ("bool", "TerminateInstances refunds prepaid instances (default true)"),
     "balance": ("text", "starting cash balance of every account, in yuan"),
     "clock_start": ("text", "where cvm_clock starts, ISO 8601 UTC (default: now)"),
     "sleep": ("text", "under cvm_clock, 'advance': time.sleep and asyncio.sleep move the clock; 'real' (default)"),

@@ -14,6 +14,7 @@ def test_python_dash_m_mockcvm_demo_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "DescribeRegions -> 16 regions" in result.stdout
+    assert "(TerminateInstances refund)" in result.stdout and "CreateKeyPair(demo) -> skey-" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -4,8 +4,18 @@ registers thin handlers. Importing this package registers every handler, explici
 from mockcvm.services.billing import actions as billing_actions
 from mockcvm.services.cbs import actions as cbs_actions
 from mockcvm.services.cvm import actions as cvm_actions
+from mockcvm.services.cvm import catalogue_actions as cvm_catalogue_actions  # noqa: F401
 from mockcvm.services.cvm import charge_actions as cvm_charge_actions  # noqa: F401
+from mockcvm.services.cvm import disks as cvm_disks  # noqa: F401
+from mockcvm.services.cvm import hosts as cvm_hosts  # noqa: F401
+from mockcvm.services.cvm import hpc as cvm_hpc  # noqa: F401
+from mockcvm.services.cvm import image_actions as cvm_image_actions  # noqa: F401
+from mockcvm.services.cvm import instance_actions as cvm_instance_actions  # noqa: F401
+from mockcvm.services.cvm import instance_info as cvm_instance_info  # noqa: F401
 from mockcvm.services.cvm import network_actions as cvm_network_actions  # noqa: F401
+from mockcvm.services.cvm import placement_actions as cvm_placement_actions  # noqa: F401
+from mockcvm.services.cvm import tasks as cvm_tasks  # noqa: F401
+from mockcvm.services.cvm import template_actions as cvm_template_actions  # noqa: F401
 from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F401
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions

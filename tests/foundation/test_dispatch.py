@@ -37,19 +37,19 @@ def test_an_action_that_does_not_exist_is_invalid(cloud: Cloud) -> None:
 def test_a_real_action_mockcvm_does_not_build_says_so(cloud: Cloud) -> None:
     client = sdk.client("cvm", language="en-US")
     with pytest.raises(sdk.SDKError) as caught:
-        client.call_json("DescribeImages", {})
+        client.call_json("DescribeChcHosts", {})
     assert caught.value.code == "UnsupportedOperation"
-    assert caught.value.message.startswith("mockcvm does not implement cvm:DescribeImages")
+    assert caught.value.message.startswith("mockcvm does not implement cvm:DescribeChcHosts")
 
 
 def test_strict_mode_fails_at_stop_listing_unimplemented_actions() -> None:
     mock = mock_cvm(strict=True)
     mock.start()
     with pytest.raises(sdk.SDKError):
-        sdk.client("cvm").call_json("DescribeImages", {})
+        sdk.client("cvm").call_json("DescribeChcHosts", {})
     with pytest.raises(AssertionError) as caught:
         mock.stop()
-    assert "called actions mockcvm does not implement: cvm:DescribeImages" in str(caught.value)
+    assert "called actions mockcvm does not implement: cvm:DescribeChcHosts" in str(caught.value)
 
 
 def test_the_journal_records_time_service_region_action_params_outcome(cloud: Cloud) -> None:

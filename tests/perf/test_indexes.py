@@ -1,6 +1,7 @@
 """DescribeInstances answers filters from indexes kept at write time; for random worlds (launched, stopped,
-terminated, re-tagged, re-charged, given EIPs and security groups through the real SDK) and random filter
-combinations, the answer equals a brute-force scan of the region, in the same order, with the same TotalCount.
+terminated, re-tagged, re-charged, moved to other projects, given EIPs and security groups through the real SDK)
+and random filter combinations, the answer equals a brute-force scan of the region, in the same order, with the
+same TotalCount.
 
 More examples: ``MOCKCVM_DEEP=1`` or ``MOCKCVM_HYPOTHESIS_EXAMPLES=300``.
 """
@@ -47,6 +48,7 @@ a_change = st.one_of(
     st.tuples(st.just("untag"), st.integers(0, 11), st.sampled_from(TAG_KEYS)),
     st.tuples(st.just("prepaid"), st.integers(0, 11)),
     st.tuples(st.just("eip"), st.integers(0, 11)),
+    st.tuples(st.just("project"), st.integers(0, 11), st.sampled_from([0, 1, 2])),
 )
 #: (filter name, how to draw its values given the world's instances as the SDK shows them)
 VALUE_FILTERS: dict[str, Any] = {
@@ -128,6 +130,8 @@ def _change(clients: dict[str, Any], cloud: Any, network: Network, ids: list[str
         elif what == "prepaid":
             sdk.call(cvm, "ModifyInstancesChargeType", InstanceIds=[instance_id], InstanceChargeType="PREPAID",
                      InstanceChargePrepaid={"Period": 1})
+        elif what == "project":
+            sdk.call(cvm, "ModifyInstancesProject", InstanceIds=[instance_id], ProjectId=change[2])
         elif what == "eip":
             (address,) = sdk.call(vpc, "AllocateAddresses", AddressCount=1).AddressSet
             sdk.call(vpc, "AssociateAddress", AddressId=address, InstanceId=instance_id)

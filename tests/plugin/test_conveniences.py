@@ -67,7 +67,7 @@ def test_journal_faults_strict_and_the_world_dump(pytester: pytest.Pytester) -> 
         @pytest.mark.mockcvm(strict=True)
         def test_strict_mode(cvm, cvm_client):
             with pytest.raises(TencentCloudSDKException):
-                cvm_client.DescribeImages(models.DescribeImagesRequest())
+                cvm_client.DescribeChcHosts(models.DescribeChcHostsRequest())
         """
     )
     result = pytester.runpytest_subprocess(*RUN_ARGS, "-s")
@@ -76,7 +76,7 @@ def test_journal_faults_strict_and_the_world_dump(pytester: pytest.Pytester) -> 
         [
             "*_ ERROR at teardown of test_strict_mode _*",
             "mock_cvm(strict=True): the code under test called actions mockcvm does not implement: "
-            "cvm:DescribeImages",
+            "cvm:DescribeChcHosts",
             "(mockcvm strict mode is on for cvm: those calls were answered with UnsupportedOperation. "
             "Turn it off with @pytest.mark.mockcvm(strict=False).)",
             "*_ test_assert_called_lists_the_calls_made _*",

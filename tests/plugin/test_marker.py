@@ -10,7 +10,8 @@ pytest_plugins = ["pytester"]
 
 OPTIONS = (
     "region, transitions, verify_signatures, strict, allow_hosts, endpoints, seed, durations, prices, "
-    "postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope, clock_start, sleep, assert_faults_fired"
+    "postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope, prepaid_refunds, catalogue, clock_start, "
+    "sleep, assert_faults_fired"
 )
 
 

@@ -71,8 +71,8 @@ class LifecycleMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         _frozen.move_to(START)
-        self.mock = mock_cvm(transitions=self.TRANSITIONS, seed=11, balance=RICH,
-                             postpaid_terminate_to_bin=self.POSTPAID_TO_BIN)
+        self.mock = mock_cvm(transitions=self.TRANSITIONS, seed=11, balance=RICH,  # the model keeps no refunds
+                             postpaid_terminate_to_bin=self.POSTPAID_TO_BIN, prepaid_refunds=False)
         self.cloud = self.mock.start()
         self.world = self.cloud.world
         self.cvm = sdk.client("cvm", REGION)

@@ -3,6 +3,7 @@ SIGTERM and SIGINT."""
 
 from __future__ import annotations
 
+import json
 import resource
 import selectors
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -147,11 +149,37 @@ def test_strict_exits_1_naming_the_actions_mockcvm_does_not_implement() -> None:
     process = Process("--strict", "--frozen")
     try:
         with pytest.raises(Exception) as caught:
-            call(sdk_client(process), "DescribeImages")
+            call(sdk_client(process), "DescribeChcHosts")
         assert getattr(caught.value, "code", None) == "UnsupportedOperation"
         assert process.stop(signal.SIGTERM) == 1
-        assert "cvm:DescribeImages" in (process.proc.stderr.read() if process.proc.stderr else "")
+        assert "cvm:DescribeChcHosts" in (process.proc.stderr.read() if process.proc.stderr else "")
     finally:
         if process.proc.poll() is None:
             process.proc.kill()
             process.proc.wait()
+
+
+def test_catalogue_and_refund_flags(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text(json.dumps({"images": [{"ImageId": "img-ours0001", "OsName": "Our Linux 1"}]}), "utf-8")
+    process = Process("--frozen", "--catalogue", str(catalogue), "--no-prepaid-refunds")
+    try:
+        client = sdk_client(process)
+        images = call(client, "DescribeImages", {"ImageIds": ["img-ours0001"]}).ImageSet
+        assert [i.OsName for i in images] == ["Our Linux 1"]
+        (instance_id,) = call(client, "RunInstances", {
+            "ImageId": "img-ours0001", "Placement": {"Zone": "ap-guangzhou-3"}, "InstanceChargeType": "PREPAID",
+            "InstanceChargePrepaid": {"Period": 1}}).InstanceIdSet
+        refund = call(client, "InquiryPriceTerminateInstances", {"InstanceIds": [instance_id]})
+        assert refund.InstanceRefundsSet[0].Refunds == 0
+    finally:
+        process.stop(signal.SIGTERM)
+
+
+def test_a_catalogue_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
+    from mockcvm.__main__ import main
+
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text("{", "utf-8")
+    with pytest.raises(SystemExit, match="--catalogue takes a JSON file"):
+        main(["server", "--catalogue", str(catalogue), "--port", "0"])

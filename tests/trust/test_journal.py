@@ -39,7 +39,7 @@ def test_internal_errors_and_unimplemented_calls_are_bounded() -> None:
         client = sdk.client("cvm")
         for _ in range(150):
             with pytest.raises(sdk.SDKError):
-                sdk.call(client, "DescribeImages")
+                sdk.call(client, "DescribeChcHosts")
         assert len(cloud.world.unimplemented) == 100 and cloud.world.unimplemented.dropped == 50
         for _ in range(120):
             cloud.world.internal_errors.append("a traceback")

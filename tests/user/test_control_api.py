@@ -106,16 +106,17 @@ def _error(call: Any) -> TencentCloudSDKException:
 
 def test_not_implemented_is_english_first_for_the_sdk_default_language(cloud: Cloud) -> None:
     client = cvm_client.CvmClient(CRED, "ap-guangzhou")  # the SDK sends X-TC-Language: zh-CN
-    error = _error(lambda: client.DescribeImages(models.DescribeImagesRequest()))
+    error = _error(lambda: client.DescribeChcHosts(models.DescribeChcHostsRequest()))
     assert error.get_code() == "UnsupportedOperation"
-    assert error.get_message() == "mockcvm does not implement cvm:DescribeImages yet; see the README for what it " \
-        "fakes. (mockcvm 尚未实现 cvm:DescribeImages。)"
+    assert error.get_message() == "mockcvm does not implement cvm:DescribeChcHosts yet; see the README for what it " \
+        "fakes. (mockcvm 尚未实现 cvm:DescribeChcHosts。)"
 
 
 def test_not_implemented_is_english_only_for_en_us(cloud: Cloud) -> None:
     client = cvm_client.CvmClient(CRED, "ap-guangzhou", ClientProfile(language="en-US"))
-    error = _error(lambda: client.DescribeImages(models.DescribeImagesRequest()))
-    assert error.get_message() == "mockcvm does not implement cvm:DescribeImages yet; see the README for what it fakes."
+    error = _error(lambda: client.DescribeChcHosts(models.DescribeChcHostsRequest()))
+    assert error.get_message() == (
+        "mockcvm does not implement cvm:DescribeChcHosts yet; see the README for what it fakes.")
 
 
 def test_a_service_mockcvm_does_not_fake_is_english_first(cloud: Cloud) -> None:

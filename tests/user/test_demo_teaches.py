@@ -23,7 +23,7 @@ def scenes() -> list[str]:
 
 
 def test_each_scene_shows_the_sdk_code_it_runs(scenes: list[str]) -> None:
-    assert len(scenes) == 8
+    assert len(scenes) == 9
     for scene in scenes:
         code = [line for line in scene.splitlines() if line.startswith("   | ")]
         assert code, f"no code shown in: {scene.splitlines()[0]}"

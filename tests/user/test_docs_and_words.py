@@ -52,7 +52,7 @@ def test_every_faked_action_has_its_section_on_its_service_page(hooks: object) -
     for service, action in implemented_actions():
         assert f"\n## {action}\n" in pages[service]
     assert "| ReleaseAddresses | Only `UNBIND` EIPs" in pages["vpc"]  # the semantics decision, quoted
-    assert "`DescribeImages`" in pages["cvm"].split("## Not faked")[1]
+    assert "`DescribeChcHosts`" in pages["cvm"].split("## Not faked")[1]
 
 
 def test_the_site_keeps_the_explanation_pages_and_has_a_reference_and_a_change_log() -> None:

@@ -22,13 +22,15 @@ from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
 from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
 
 #: Instance states in which a postpaid instance's CPU and memory are charged (STOPPED too, unless STOP_CHARGING).
-CHARGED_STATES = frozenset({"PENDING", "RUNNING", "STARTING", "STOPPING", "REBOOTING", "STOPPED"})
+CHARGED_STATES = frozenset({"PENDING", "RUNNING", "STARTING", "STOPPING", "REBOOTING", "STOPPED",
+                            "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE"})
 POSTPAID_TYPES = frozenset({"POSTPAID_BY_HOUR", "SPOTPAID"})
 #: The ledger reason of a postpaid instance's CPU and memory.
 INSTANCE_REASON = "instance"
@@ -124,7 +126,7 @@ class BillingBackend:
             and instance.state in CHARGED_STATES
             and not (instance.state == "STOPPED" and instance.stop_charging_mode == "STOP_CHARGING")
         )
-        rate = self.price("instance_hour") if charged else ZERO
+        rate = instance_price(self.world, instance.instance_type, "hour") if charged else ZERO
         self.set_rate(instance.uin, instance.instance_id, INSTANCE_REASON, rate)
 
     def set_rate(self, uin: str, resource_id: str, reason: str, rate_per_hour: Decimal) -> None:
@@ -166,6 +168,19 @@ class BillingBackend:
         account.balance -= amount
         account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, amount, reason))
         self._reschedule(account)
+
+    def refund(self, uin: str, amount: Decimal, resource_id: str, reason: str) -> None:
+        """Give back ``amount`` yuan paid up front: a negative ledger row, and the balance rises."""
+        account = self._settled(uin)
+        account.balance += amount
+        account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, -amount, reason))
+        if account.balance > 0 and account.arrears_since is not None:
+            self._end_arrears(account)
+        self._reschedule(account)
+
+    def paid_upfront(self, uin: str, resource_id: str) -> Decimal:
+        """What ``resource_id`` has paid up front so far, net of refunds."""
+        return sum((row.amount for row in self._account(uin).upfront if row.resource_id == resource_id), ZERO)
 
     # -- the ledger ------------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from mockcvm.services.cvm import models
 from mockcvm.services.cvm.describe import INSTANCE, public_ips
 from mockcvm.services.cvm.lifecycle import LIFECYCLE
 from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.world import World
@@ -195,7 +196,7 @@ class CvmBackend:
         if instance.released or instance.state in (models.SHUTDOWN, models.TERMINATING):
             return
         assert instance.expired_time is not None
-        price = self.world.billing.price("instance_month")
+        price = instance_price(self.world, instance.instance_type, "month")
         if instance.renew_flag == models.AUTO_RENEW and self.world.billing.balance(instance.uin) >= price:
             self.world.billing.charge_upfront(instance.uin, price, instance.instance_id, "auto-renew 1 month")
             instance.expired_time = add_months(instance.expired_time, 1)

@@ -6,12 +6,18 @@ RenewFlag; PREPAID -> POSTPAID_BY_HOUR clears them (no refund is modelled) and h
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from mockcvm.dispatch import Context, action
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
+
+if TYPE_CHECKING:
+    from mockcvm.services.cvm.backend import CvmBackend
 
 MAX_IDS = 20
 TARGET_CHARGE_TYPES = (models.PREPAID, models.POSTPAID)
@@ -31,6 +37,37 @@ REFUSED_STATES = {
 def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world = ctx.world
     uin = ctx.account.uin
+    instances, months = check_charge_type_change(world.cvm, uin, ctx.region, params)
+    target = params["InstanceChargeType"]
+    renew_flag = (params.get("InstanceChargePrepaid") or {}).get("RenewFlag") or models.MANUAL_RENEW
+    prices = {i.instance_id: instance_price(world, i.instance_type, "month") * months for i in instances}
+    total = sum(prices.values(), Decimal(0))
+    if target == models.PREPAID and world.billing.balance(uin) < total:
+        raise ApiError(
+            f"The balance ({world.billing.balance(uin)} yuan) cannot cover {total} yuan for {len(instances)} "
+            f"instance(s) for {months} month(s); top up first.",
+            code="InvalidAccount.InsufficientBalance",
+        )
+    for instance in instances:
+        if target == models.PREPAID:
+            world.billing.charge_upfront(uin, prices[instance.instance_id], instance.instance_id,
+                                         "ModifyInstancesChargeType")
+            instance.expired_time = add_months(world.now, months)
+            instance.renew_flag = renew_flag
+        else:
+            instance.expired_time = None
+            instance.renew_flag = None
+        instance.charge_type = target
+        world.cvm.instances.changed(instance, "instance-charge-type")
+        world.cvm.schedule_expiry(instance)
+        world.billing.instance_changed(instance)
+    return {}
+
+
+def check_charge_type_change(
+    backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
+) -> tuple[list[Instance], int]:
+    """Everything ModifyInstancesChargeType (and its InquiryPrice) checks: the instances and the months."""
     ids = checks.instance_ids(params.get("InstanceIds"), "ModifyInstancesChargeType", limit=MAX_IDS)
     target = params.get("InstanceChargeType")
     if target not in TARGET_CHARGE_TYPES:
@@ -49,9 +86,9 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
             raise InvalidParameterValue(
                 f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r}: use one of {', '.join(models.RENEW_FLAGS)}."
             )
-    instances = checks.find_all(world.cvm, uin, ctx.region, ids)
+    instances = checks.find_all(backend, uin, region, ids)
     for instance in instances:
-        timer = world.timers.pending_for(instance.instance_id)
+        timer = backend.world.timers.pending_for(instance.instance_id)
         if timer is not None:
             raise ApiError(
                 f"The instance `{instance.instance_id}` has a pending scheduled destroy ({timer.timer_id}); "
@@ -59,7 +96,7 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
                 code="UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
             )
         refused = REFUSED_STATES.get(instance.state)
-        if refused is not None or world.cvm.in_operation(instance):
+        if refused is not None or backend.in_operation(instance):
             raise ApiError(
                 f"The instance `{instance.instance_id}` is {instance.state} (or busy); its charge type cannot "
                 "change now.",
@@ -70,24 +107,4 @@ def modify_instances_charge_type(ctx: Context, params: dict[str, Any]) -> dict[s
                 f"The instance `{instance.instance_id}` is {instance.charge_type}; it cannot change to {target}.",
                 code="UnsupportedOperation.InstanceChargeType",
             )
-    price = world.billing.price("instance_month") * months
-    total = price * len(instances)
-    if target == models.PREPAID and world.billing.balance(uin) < total:
-        raise ApiError(
-            f"The balance ({world.billing.balance(uin)} yuan) cannot cover {total} yuan for {len(instances)} "
-            f"instance(s) for {months} month(s); top up first.",
-            code="InvalidAccount.InsufficientBalance",
-        )
-    for instance in instances:
-        if target == models.PREPAID:
-            world.billing.charge_upfront(uin, price, instance.instance_id, "ModifyInstancesChargeType")
-            instance.expired_time = add_months(world.now, months)
-            instance.renew_flag = renew_flag
-        else:
-            instance.expired_time = None
-            instance.renew_flag = None
-        instance.charge_type = target
-        world.cvm.instances.changed(instance, "instance-charge-type")
-        world.cvm.schedule_expiry(instance)
-        world.billing.instance_changed(instance)
-    return {}
+    return instances, months

@@ -83,12 +83,13 @@ INSTANCE: Kind[Instance] = Kind(
         values_limit="InvalidFilterValue.LimitExceeded",
     ),
     # Every filter that selects by value is answered from an index kept at write time (the backends call
-    # ``instances.changed`` after changing a state, a charge type, security groups or public addresses), or from
-    # the id itself; only the name (a substring) and the creation times (ranges) scan. ``fixed``: set at launch,
-    # never changed (the store reads them again at release instead of keeping them per instance).
+    # ``instances.changed`` after changing a state, a charge type, a project, security groups or public
+    # addresses), or from the id itself; only the name (a substring) and the creation times (ranges) scan.
+    # ``fixed``: set at launch, never changed (the store reads them again at release instead of keeping them per
+    # instance).
     filters={
         "zone": Filter(lambda i: i.zone, indexed=True, fixed=True),
-        "project-id": Filter(lambda i: str(i.project_id), indexed=True, fixed=True),
+        "project-id": Filter(lambda i: str(i.project_id), indexed=True),
         "vpc-id": Filter(lambda i: i.vpc_id, indexed=True, fixed=True),
         "subnet-id": Filter(lambda i: i.subnet_id, indexed=True, fixed=True),
         "instance-id": Filter(lambda i: i.instance_id, lookup=lambda value: value),
@@ -216,10 +217,10 @@ def render_static(i: Instance) -> dict[str, Any]:
         "ImageId": i.image_id,
         "CreatedTime": _iso_of(i.created_time),
         "OsName": i.os_name,
-        "LoginSettings": {"KeyIds": None},
+        "LoginSettings": {"KeyIds": list(i.key_ids) or None},
         "Uuid": uuid_of(i),
         "LatestOperationErrorMsg": None,
-        "DisasterRecoverGroupIds": [],
+        "DisasterRecoverGroupIds": list(i.placement_group_ids),
         "IPv6Addresses": None,
         "CamRoleName": "",
         "HpcClusterId": "",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue
-from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm import checks, models, refunds
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.lifecycle import terminate_operation
 from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.engine.transitions import Step
@@ -61,21 +63,31 @@ def terminate_instances(
     ids = checks.instance_ids(params.get("InstanceIds"), "TerminateInstances")
     instances = checks.find_all(backend, uin, region, ids)
     planned = plan_terminate(backend, instances, "TerminateInstances")
+    owed = {i.instance_id: (uin, refunds.refund_of(backend.world, i)) for i in instances}
     apply_terminate(
         backend, planned, request_id,
         release_address=bool(params.get("ReleaseAddress", False)),
         release_prepaid_data_disks=bool(params.get("ReleasePrepaidDataDisks", False)),
     )
+    refunds.pay_refunds(backend.world, owed)
 
 
 def inquiry_price_terminate(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The refund of terminating each instance: the fake refunds nothing, so 0 (docs/semantics.md)."""
+    """The refund TerminateInstances would give each instance now (``refunds.refund_of``)."""
     ids = checks.instance_ids(params.get("InstanceIds"), "InquiryPriceTerminateInstances")
     instances = checks.find_all(backend, uin, region, ids)
     checks.same_charge_type(instances)
-    return [{"InstanceId": i.instance_id, "Refunds": 0.0, "PriceDetail": "{}"} for i in instances]
+    answer = []
+    for instance in instances:
+        amount = refunds.refund_of(backend.world, instance)
+        detail = {"InstanceId": instance.instance_id, "Refunds": str(amount),
+                  "Rule": "five-day" if amount and amount == backend.world.billing.paid_upfront(
+                      uin, instance.instance_id) else "used-days"}
+        answer.append({"InstanceId": instance.instance_id, "Refunds": float(amount),
+                       "PriceDetail": json.dumps(detail)})
+    return answer
 
 
 def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str) -> None:
@@ -97,8 +109,8 @@ def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str
         raise InvalidParameterValue(f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r} is not one of "
                                     f"{', '.join(models.RENEW_FLAGS)}.")
     planned = checks.steps(backend, instances, "RenewInstances", lambda i: "RenewInstances")
-    price = world.billing.price("instance_month") * months
-    total = price * len(instances)
+    prices = {i.instance_id: instance_price(world, i.instance_type, "month") * months for i in instances}
+    total = sum(prices.values(), Decimal(0))
     if world.billing.balance(uin) < total:
         raise ApiError(
             f"The balance ({world.billing.balance(uin)} yuan) cannot cover renewing {len(instances)} instance(s) "
@@ -106,7 +118,7 @@ def renew_instances(backend: CvmBackend, uin: str, region: str, params: dict[str
             code="InvalidAccount.InsufficientBalance",
         )
     for instance, step in planned:
-        world.billing.charge_upfront(uin, Decimal(price), instance.instance_id, "RenewInstances")
+        world.billing.charge_upfront(uin, prices[instance.instance_id], instance.instance_id, "RenewInstances")
         start = instance.expired_time if instance.expired_time is not None else world.now
         instance.expired_time = add_months(start, months)
         if renew_flag is not None:

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
-from mockcvm.services.cvm import checks, models
+from mockcvm.services.cvm import checks, hpc, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
 from mockcvm.services.cvm.lifecycle import NEW
 from mockcvm.services.cvm.models import Instance
+from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
     from mockcvm.services.vpc.network_backend import Placement
 
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
-INSTANCE_TYPE = re.compile(r"([A-Z][A-Z0-9]*)\.([0-9]*)(SMALL|MEDIUM|LARGE|XLARGE)([0-9]+)\Z")
-CPU_BY_SIZE = {"SMALL": 1, "MEDIUM": 2, "LARGE": 4, "XLARGE": 4}
 DEFAULT_INSTANCE_TYPE = "S1.SMALL1"
 DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
@@ -30,6 +30,7 @@ def run_instances(
 ) -> list[str]:
     """Launch the instances ``params`` describe; returns their ids (the same ids again for a repeated ClientToken)."""
     world = backend.world
+    params = world.templates.merged(uin, region, params)
     token = params.get("ClientToken")
     if token is not None:
         if len(token) > 64:
@@ -37,13 +38,13 @@ def run_instances(
         earlier = backend.client_tokens.get((uin, region, token))
         if earlier is not None:
             return list(earlier)
-    plan = _plan(params, region)
+    plan = checked_plan(backend, uin, region, params)
     charge_type: str = plan["charge_type"]
     count: int = plan["count"]
     placement = world.vpc.network.plan_placement(uin, region, plan["zone"], params, count)
     total = Decimal(0)
     if charge_type == models.PREPAID:
-        total = world.billing.price("instance_month") * plan["period"] * count
+        total = instance_price(world, plan["instance_type"], "month") * plan["period"] * count
         if world.billing.balance(uin) < total:
             raise ApiError(
                 f"The balance ({world.billing.balance(uin)} yuan) cannot cover {count} prepaid instance(s) for "
@@ -64,6 +65,31 @@ def run_instances(
     if token is not None:
         backend.client_tokens[(uin, region, token)] = ids
     return ids
+
+
+def checked_plan(backend: CvmBackend, uin: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Everything RunInstances (and InquiryPriceRunInstances) checks before creating or charging anything."""
+    world = backend.world
+    plan = _plan(params, region)
+    image = world.images.usable(uin, region, plan["image_id"])
+    sold = world.offers.sold(plan["instance_type"], plan["zone"])
+    if not world.images.compatible(image, sold):
+        raise ApiError(
+            f"The image `{image.image_id}` is built for {image.architecture}; the instance type "
+            f"`{sold.instance_type}` runs {world.catalogue.architecture_of(sold)} images.",
+            code="InvalidParameterValue.InvalidImageForGivenInstanceType",
+        )
+    plan["cpu"], plan["memory"] = sold.cpu, sold.memory
+    plan["os_name"] = image.os_name
+    plan["key_ids"] = instance_ops.launch_key_ids(backend, uin, region, params.get("LoginSettings"))
+    if plan["key_ids"] and image.platform == "Windows":
+        raise ApiError("Windows images take a password, not key pairs.",
+                       code="UnsupportedOperation.KeyPairUnsupportedWindows")
+    plan["user_data"] = instance_ops.check_user_data(params.get("UserData"))
+    hpc.check_launch(world.placements.hpc_clusters, uin, region, params.get("HpcClusterId"), plan["zone"])
+    plan["placement_group"] = world.placements.launch_group(uin, region, params.get("DisasterRecoverGroupIds"),
+                                                           plan["count"])
+    return plan
 
 
 def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
@@ -100,13 +126,11 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             code="InvalidImageId.Malformed",
         )
     instance_type = params.get("InstanceType", DEFAULT_INSTANCE_TYPE)
-    shape = INSTANCE_TYPE.match(instance_type)
-    if shape is None:
+    if INSTANCE_TYPE.match(instance_type) is None:
         raise ApiError(
             f"The instance type `{instance_type}` is malformed; instance types look like S5.MEDIUM4.",
             code="InvalidInstanceType.Malformed",
         )
-    multiplier = int(shape.group(2) or 1)
     name = params.get("InstanceName", DEFAULT_NAME)
     if len(name) > 128:
         raise ApiError("`InstanceName` is longer than 128 characters.", code="InvalidInstanceName.TooLong")
@@ -126,8 +150,7 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             tags.update({tag["Key"]: tag["Value"] for tag in spec["Tags"]})
     return {
         "charge_type": charge_type, "count": count, "zone": zone, "image_id": image_id,
-        "instance_type": instance_type, "cpu": CPU_BY_SIZE[shape.group(3)] * multiplier,
-        "memory": int(shape.group(4)), "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
+        "instance_type": instance_type, "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
     }
 
 
@@ -162,16 +185,21 @@ def _launch(
         vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         security_group_ids=security_groups,
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
-        host_name=params.get("HostName", ""),
+        host_name=params.get("HostName", ""), os_name=plan["os_name"], key_ids=plan["key_ids"],
+        user_data=plan["user_data"],
     )
     if plan["charge_type"] == models.PREPAID:
         instance.expired_time = add_months(instance.created_time, plan["period"])
         instance.renew_flag = plan["renew_flag"]
         world.billing.charge_upfront(
-            uin, world.billing.price("instance_month") * plan["period"], instance_id, "RunInstances"
+            uin, instance_price(world, plan["instance_type"], "month") * plan["period"], instance_id, "RunInstances"
         )
     backend.add(instance)
     world.vpc.instance_launched(instance)
+    if plan["placement_group"] is not None:
+        world.placements.join(plan["placement_group"], instance)
+    if instance.key_ids:
+        world.keypairs.bind(instance_id, world.keypairs.key_pairs.existing_all(uin, region, list(instance.key_ids)))
     world.cbs.launch_disks(instance)
     backend.begin(instance, "RunInstances", request_id, backend.lifecycle.step("RunInstances", NEW))
     if plan["charge_type"] == models.PREPAID:

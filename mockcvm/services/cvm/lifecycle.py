@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from mockcvm.engine.transitions import Lifecycle, Step
 from mockcvm.services.cvm.models import (
+    ENTER_RESCUE_MODE,
+    EXIT_RESCUE_MODE,
     LAUNCH_FAILED,
     PENDING,
     REBOOTING,
     RELEASED,
+    RESCUE_MODE,
     RUNNING,
     SHUTDOWN,
     STARTING,
@@ -51,6 +54,19 @@ STEPS: dict[str, dict[str, Step]] = {
     ISOLATE: {RUNNING: _TO_BIN, STOPPED: _TO_BIN},
     DESTROY: {RUNNING: _TO_GONE, STOPPED: _TO_GONE, SHUTDOWN: _TO_GONE, LAUNCH_FAILED: _TO_GONE},
     RECOVER: {SHUTDOWN: _STAY_STOPPED},
+    # Changes the real API makes only on a stopped instance (key pairs, password, disk resize); with ForceStop a
+    # running instance is stopped, changed and started again.
+    "OfflineChange": {STOPPED: _STAY_STOPPED},
+    "OfflineChange.ForceStop": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: _STAY_STOPPED},
+    # A reinstall and a type change end running, whatever the state before.
+    "ResetInstance": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
+    "ResetInstancesType": {STOPPED: Step(STARTING, RUNNING)},
+    "ResetInstancesType.ForceStop": {RUNNING: Step(REBOOTING, RUNNING), STOPPED: Step(STARTING, RUNNING)},
+    # Applied at once, running or stopped (project, bandwidth).
+    "OnlineChange": {RUNNING: _STAY_RUNNING, STOPPED: _STAY_STOPPED},
+    # Rescue mode boots a rescue system; leaving it leaves the instance stopped.
+    "EnterRescueMode": {RUNNING: Step(ENTER_RESCUE_MODE, RESCUE_MODE), STOPPED: Step(ENTER_RESCUE_MODE, RESCUE_MODE)},
+    "ExitRescueMode": {RESCUE_MODE: Step(EXIT_RESCUE_MODE, STOPPED)},
 }
 
 
@@ -65,7 +81,7 @@ REFUSAL_CODES: dict[str, str] = {state: f"UnsupportedOperation.InstanceState{_ca
 LIFECYCLE = Lifecycle(STEPS, REFUSAL_CODES)
 
 #: States that are shown only while an operation is in flight.
-TRANSITIONAL = frozenset({PENDING, STARTING, STOPPING, REBOOTING, TERMINATING})
+TRANSITIONAL = frozenset({PENDING, STARTING, STOPPING, REBOOTING, TERMINATING, ENTER_RESCUE_MODE, EXIT_RESCUE_MODE})
 
 
 def terminate_operation(state: str, prepaid: bool, postpaid_to_bin: bool) -> str:

@@ -29,7 +29,11 @@ STOPPING = "STOPPING"
 REBOOTING = "REBOOTING"
 SHUTDOWN = "SHUTDOWN"  # in the recycle bin (停止待销毁)
 TERMINATING = "TERMINATING"
-STATES = (PENDING, LAUNCH_FAILED, RUNNING, STOPPED, STARTING, STOPPING, REBOOTING, SHUTDOWN, TERMINATING)
+ENTER_RESCUE_MODE = "ENTER_RESCUE_MODE"
+RESCUE_MODE = "RESCUE_MODE"
+EXIT_RESCUE_MODE = "EXIT_RESCUE_MODE"
+STATES = (PENDING, LAUNCH_FAILED, RUNNING, STOPPED, STARTING, STOPPING, REBOOTING, SHUTDOWN, TERMINATING,
+          ENTER_RESCUE_MODE, RESCUE_MODE, EXIT_RESCUE_MODE)
 
 #: ``Instance.settles_to`` while TERMINATING: the instance is released (gone from every read) when it settles.
 RELEASED = "RELEASED"
@@ -94,6 +98,11 @@ class Instance:
     uuid: str = ""  # empty: derived from the instance id when read (seeded instances save the memory)
     host_name: str = ""  # empty: derived from the private IP when read
     os_name: str = "TencentOS Server 3.1 (TK4)"
+    #: The key pairs bound to the instance (LoginSettings.KeyIds); a tuple: most instances have none.
+    key_ids: tuple[str, ...] = ()
+    user_data: str = ""  # base64, as RunInstances or ResetInstance got it
+    placement_group_ids: tuple[str, ...] = ()  # DisasterRecoverGroupIds (at most one)
+    degrades: int = 0  # prepaid type changes to a smaller type (DescribeInstancesOperationLimit)
     latest_operation: Optional[str] = None
     latest_operation_state: Optional[str] = None  # OPERATING / SUCCESS / FAILED
     latest_operation_request_id: Optional[str] = None

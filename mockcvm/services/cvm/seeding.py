@@ -9,8 +9,9 @@ from mockcvm.errors import MockcvmError
 from mockcvm.regions import REGIONS, ZONE_REGION
 from mockcvm.services.cvm import models
 from mockcvm.services.cvm.backend import add_months
+from mockcvm.services.cvm.catalogue import CPU_BY_SIZE, INSTANCE_TYPE
 from mockcvm.services.cvm.destroy import bin_duration
-from mockcvm.services.cvm.launch import CPU_BY_SIZE, DEFAULT_NAME, INSTANCE_TYPE
+from mockcvm.services.cvm.launch import DEFAULT_NAME
 from mockcvm.services.cvm.models import Instance
 
 if TYPE_CHECKING:
