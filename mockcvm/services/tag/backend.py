@@ -141,7 +141,7 @@ class TagBackend:
             for text in resource_list:
                 _name, entry = self._resolve(uin, text)
                 if entry is not None and entry.resource.tags and _matches(entry.resource.tags, filters):
-                    mappings.append(_mapping(entry.name, entry.resource))
+                    mappings.append(_mapping(text, entry.resource))  # answered as given
             return mappings, ""
         page: list[dict[str, Any]] = []
         last_seq = 0
