@@ -9,4 +9,6 @@ DEFAULT_PRICES: dict[str, Decimal] = {
     "instance_month": Decimal("200.00"),  # prepaid CVM, per month of Period
     "disk_gb_hour": Decimal("0.0005"),  # postpaid cloud disk, per GB per hour (system and data disks)
     "eip_idle_hour": Decimal("0.20"),  # an elastic IP that is not bound to a running instance, per hour
+    "disk_gb_month": Decimal("0.30"),  # prepaid cloud disk, per GB per month of Period (also renewals, resizes)
+    "snapshot_gb_hour": Decimal("0.00002"),  # snapshot storage, per GB of the source disk per hour
 }
