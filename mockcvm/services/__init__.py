@@ -4,6 +4,7 @@ registers thin handlers. Importing this package registers every handler, explici
 from mockcvm.services.billing import actions as billing_actions
 from mockcvm.services.cbs import actions as cbs_actions
 from mockcvm.services.cbs import lifecycle_actions as cbs_lifecycle_actions  # noqa: F401
+from mockcvm.services.cbs import snapshot_actions as cbs_snapshot_actions  # noqa: F401
 from mockcvm.services.cvm import actions as cvm_actions
 from mockcvm.services.cvm import charge_actions as cvm_charge_actions  # noqa: F401
 from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F401

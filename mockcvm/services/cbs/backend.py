@@ -34,6 +34,7 @@ from mockcvm.services.cbs.models import (
 )
 from mockcvm.services.cbs.operations import DiskOperations
 from mockcvm.services.cbs.prepaid import BIN_DAYS, DAY, PrepaidDisks, read_prepaid
+from mockcvm.services.cbs.snapshots import Snapshots
 from mockcvm.services.cvm.models import INSTANCE_ID
 from mockcvm.services.tag.validation import check_tags
 
@@ -63,6 +64,7 @@ class CbsBackend:
         )
         self.prepaid = PrepaidDisks(self)
         self.ops = DiskOperations(self)
+        self.snapshots = Snapshots(self)
         #: Disks with an attach, detach or resize in flight (ATTACHING, DETACHING, EXPANDING).
         self.in_flight: InFlight[Disk] = InFlight(
             world.timeline, world.options.transitions, world.options.duration("transition"), self._settle
@@ -186,13 +188,25 @@ class CbsBackend:
         zone = params["Placement"]["Zone"]
         if zone not in {z.zone for z in REGIONS[region].zones}:
             raise InvalidParameterValue(f"The zone {zone!r} is not a zone of {region}.")
+        snapshot = None
         if params.get("SnapshotId"):
-            raise ApiError(f"The snapshot {params['SnapshotId']} does not exist.", code="InvalidSnapshotId.NotFound")
-        if "DiskSize" not in params:
+            snapshot = self.snapshots.usable(uin, region, params["SnapshotId"])
+            if snapshot.zone != zone:
+                raise ApiError(
+                    f"The snapshot {snapshot.snapshot_id} is in {snapshot.zone}; a disk is created from it in its "
+                    "own zone only.",
+                    code="ResourceUnavailable.ZoneNotMatch",
+                )
+        if "DiskSize" not in params and snapshot is None:
             raise MissingParameter("CreateDisks needs DiskSize (or a SnapshotId).")
-        size = params["DiskSize"]
+        size = params.get("DiskSize", snapshot.disk_size if snapshot else 0)
         if not MIN_SIZE <= size <= MAX_SIZE:
             raise InvalidParameterValue(f"DiskSize must be between {MIN_SIZE} and {MAX_SIZE} GB, got {size}.")
+        if snapshot is not None and size < snapshot.disk_size:
+            raise ApiError(
+                f"DiskSize {size} GB is smaller than the snapshot {snapshot.snapshot_id} ({snapshot.disk_size} GB).",
+                code="InvalidParameter.DiskSizeNotMatch",
+            )
         count = params.get("DiskCount", 1)
         if not 1 <= count <= MAX_CREATE:
             raise ApiError(
@@ -219,7 +233,8 @@ class CbsBackend:
                 created_time=self.world.now,
                 name=params.get("DiskName", ""),
                 project_id=params["Placement"].get("ProjectId", 0),
-                encrypt=params.get("Encrypt") == "ENCRYPT",
+                encrypt=params.get("Encrypt") == "ENCRYPT" or (snapshot is not None and snapshot.encrypt),
+                snapshot_id=snapshot.snapshot_id if snapshot else "",
                 shareable=params.get("Shareable", False),
                 tags=dict(tags),
             )
