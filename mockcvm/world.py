@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
     from mockcvm.services.cvm.models import Instance
     from mockcvm.services.cvm.timers import TimerBackend
+    from mockcvm.services.monitor.backend import MonitorBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
 
@@ -34,6 +35,7 @@ class World:
         from mockcvm.services.cbs.backend import CbsBackend
         from mockcvm.services.cvm.backend import CvmBackend
         from mockcvm.services.cvm.timers import TimerBackend
+        from mockcvm.services.monitor.backend import MonitorBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
 
@@ -54,6 +56,7 @@ class World:
         self.vpc: VpcBackend = VpcBackend(self)
         self.cbs: CbsBackend = CbsBackend(self)
         self.tag: TagBackend = TagBackend(self)
+        self.monitor: MonitorBackend = MonitorBackend(self)
 
     @property
     def now(self) -> float:

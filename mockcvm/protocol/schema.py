@@ -18,7 +18,7 @@ from mockcvm.errors import InvalidParameter, InvalidParameterValue, MissingParam
 Member = list[Any]  # [type, member_type, required, output_required]
 
 _SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts")
+SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts", "monitor")
 INT64 = (-(2**63), 2**63 - 1)
 UINT64 = (0, 2**64 - 1)
 

@@ -8,8 +8,11 @@ from mockcvm.services.cbs import snapshot_actions as cbs_snapshot_actions  # noq
 from mockcvm.services.cvm import actions as cvm_actions
 from mockcvm.services.cvm import charge_actions as cvm_charge_actions  # noqa: F401
 from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F401
+from mockcvm.services.monitor import actions as monitor_actions
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
 from mockcvm.services.vpc import actions as vpc_actions
 
-__all__ = ["billing_actions", "cbs_actions", "cvm_actions", "sts_actions", "tag_actions", "vpc_actions"]
+__all__ = [
+    "billing_actions", "cbs_actions", "cvm_actions", "monitor_actions", "sts_actions", "tag_actions", "vpc_actions",
+]

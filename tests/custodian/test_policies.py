@@ -1,10 +1,12 @@
 """Real Cloud Custodian policies (c7n + c7n-tencentcloud) against mockcvm: idle EIPs, unattached disks, tags copied
-from instances to their disks."""
+from instances to their disks, and instances stopped for a week of low CPU."""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -108,3 +110,28 @@ def test_copy_instance_tags_copies_the_named_tags_to_attached_disks(cloud: Cloud
                 "actions": [{"type": "copy-instance-tags", "tags": ["team", "cost-center"]}]}, tmp_path)
     described = call(cbs_client, "CbsClient", "DescribeDisks", DiskIds=[disk])["DiskSet"][0]
     assert {t["Key"]: t["Value"] for t in described["Tags"]} == {"team": "storage", "cost-center": "42"}
+
+
+def test_instances_idle_for_7_days_are_stopped_by_a_metrics_filter(cloud: Cloud, tmp_path: Path) -> None:
+    import time_machine
+
+    week_ago = datetime.now(timezone.utc) - timedelta(days=8)
+    idle, busy = cloud.seed_instances(2, region=REGION, created_time=week_ago)
+    [young_idle] = cloud.seed_instances(1, region=REGION, created_time=week_ago + timedelta(days=7))
+    cloud.metrics.set(idle, "CPUUsage", 2.5)
+    cloud.metrics.set(busy, "CPUUsage", lambda t: 40 + 10 * math.sin(t / 3600))
+    cloud.metrics.set(young_idle, "CPUUsage", 1)
+    policy = {"name": "cvm-underutilized", "resource": "tencentcloud.cvm",
+              "filters": [{"InstanceState": "RUNNING"},
+                          {"type": "metrics", "name": "CPUUsage", "days": 7, "period": 3600, "value": 5,
+                           "statistics": "Average", "op": "less-than"}],
+              "actions": [{"type": "stop"}]}
+    with time_machine.travel(datetime.now(timezone.utc), tick=False):
+        found = run_policy(policy, tmp_path)
+    assert sorted(r["InstanceId"] for r in found) == sorted([idle, young_idle])
+    states = {i["InstanceId"]: i["InstanceState"] for i in call(
+        cvm_client, "CvmClient", "DescribeInstances", InstanceIds=[idle, busy, young_idle])["InstanceSet"]}
+    assert states == {idle: "STOPPED", busy: "RUNNING", young_idle: "STOPPED"}
+    key = "QCE/CVM.CPUUsage.Average.7"
+    points = {r["InstanceId"]: len(r["c7n.metrics"][key]["Values"]) for r in found}
+    assert points[idle] in (168, 169) and points[young_idle] in (24, 25)  # 7 days (one day) of hourly points
