@@ -18,6 +18,7 @@ from mockcvm.engine.resources import Filter, Store
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
+from mockcvm.services.cbs.auto_snapshots import AutoSnapshotPolicies
 from mockcvm.services.cbs.models import (
     ATTACHED,
     ATTACHING,
@@ -65,6 +66,7 @@ class CbsBackend:
         self.prepaid = PrepaidDisks(self)
         self.ops = DiskOperations(self)
         self.snapshots = Snapshots(self)
+        self.auto_snapshots = AutoSnapshotPolicies(self)
         #: Disks with an attach, detach or resize in flight (ATTACHING, DETACHING, EXPANDING).
         self.in_flight: InFlight[Disk] = InFlight(
             world.timeline, world.options.transitions, world.options.duration("transition"), self._settle
@@ -408,6 +410,7 @@ class CbsBackend:
         """The disk is gone for good (rates stop, events are cancelled, the Tag service forgets it)."""
         self.in_flight.forget(disk)
         self.prepaid.stop(disk)
+        self.auto_snapshots.disk_deleted(disk.disk_id)
         if disk.charge_type == POSTPAID:
             self._rate(disk, Decimal(0))
         disk.released = True

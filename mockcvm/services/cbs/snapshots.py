@@ -21,6 +21,7 @@ from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cbs.backend import CbsBackend
+    from mockcvm.services.cbs.models import Disk
 
 CREATING, NORMAL = "CREATING", "NORMAL"
 RATE_REASON = "snapshot"
@@ -41,6 +42,7 @@ class Snapshot:
     encrypt: bool = False
     project_id: int = 0
     deadline: Optional[float] = None  # None: permanent
+    policy_id: str = ""  # the auto snapshot policy that took it
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
 
@@ -71,6 +73,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else None,
         "CreateTime": lambda s: clock.spaced(s.created_time),
         "SnapshotType": lambda s: "PRIVATE_SNAPSHOT",
+        "AutoSnapshotPolicyId": lambda s: s.policy_id,
         "SnapshotMode": lambda s: "NORMAL",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
         "Placement": lambda s: {"Zone": s.zone, "CageId": "", "ProjectId": s.project_id, "ProjectName": "默认项目",
@@ -111,18 +114,25 @@ class Snapshots:
         self.cbs.check_usable(disk)
         deadline = self._deadline(params.get("Deadline"))
         tags = check_tags((t["Key"], t["Value"]) for t in params.get("Tags", []))
+        return self.take(disk, params.get("SnapshotName", ""), deadline, "", tags).snapshot_id
+
+    def take(
+        self, disk: Disk, name: str, deadline: Optional[float], policy_id: str = "",
+        tags: Optional[dict[str, str]] = None,
+    ) -> Snapshot:
+        """A new snapshot of ``disk`` (CREATING until the transition settles), charged from now."""
         snapshot = Snapshot(
-            snapshot_id=self._new_id(), uin=uin, region=region, zone=disk.zone, disk_id=disk.disk_id,
-            disk_size=disk.disk_size, disk_usage=disk.usage, created_time=self.world.now,
-            name=params.get("SnapshotName", ""), encrypt=disk.encrypt, project_id=disk.project_id,
-            deadline=deadline, tags=dict(tags),
+            snapshot_id=self._new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
+            disk_size=disk.disk_size, disk_usage=disk.usage, created_time=self.world.now, name=name,
+            encrypt=disk.encrypt, project_id=disk.project_id, deadline=deadline, policy_id=policy_id,
+            tags=dict(tags or {}),
         )
         self.store.add(snapshot)
         self.world.tag.track("snapshot", snapshot.snapshot_id, snapshot)
         self._rate(snapshot, self.world.billing.price("snapshot_gb_hour") * snapshot.disk_size)
         self._schedule(snapshot)
         self.in_flight.begin(snapshot, f"snapshot {snapshot.snapshot_id}")
-        return snapshot.snapshot_id
+        return snapshot
 
     def _deadline(self, text: Optional[str]) -> Optional[float]:
         if not text:
