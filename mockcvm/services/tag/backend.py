@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
 
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue
-from mockcvm.services.tag.names import ResourceName, format_name, parse_name
+from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_name
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class TagBackend:
         self._entries: dict[str, dict[str, Tracked]] = {}
         #: uin -> the resources that carry at least one tag, in the order they got their first tag.
         self._tagged: dict[str, OrderedIndex[str, Tracked]] = {}
+        #: uin -> resource id -> released resources (their region, project and last tags name their bills).
+        self._retired: dict[str, dict[str, Taggable]] = {}
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
@@ -74,10 +76,22 @@ class TagBackend:
 
     def untrack(self, uin: str, prefix: str, resource_id: str) -> None:
         key = f"{prefix}/{resource_id}"
-        self._entries.get(uin, {}).pop(key, None)
+        gone = self._entries.get(uin, {}).pop(key, None)
+        if gone is not None:
+            self._retired.setdefault(uin, {})[resource_id] = gone.resource
         tagged = self._tagged.get(uin)
         if tagged is not None:
             tagged.remove(key)
+
+    def resource_of(self, uin: str, resource_id: str) -> Optional[Taggable]:
+        """The resource ``resource_id`` of ``uin``, live or released (its id prefix names its kind)."""
+        id_prefix = resource_id.partition("-")[0] + "-"
+        for kind, naming in KINDS.items():
+            if naming.id_prefix == id_prefix:
+                entry = self._entries.get(uin, {}).get(f"{kind}/{resource_id}")
+                if entry is not None:
+                    return entry.resource
+        return self._retired.get(uin, {}).get(resource_id)
 
     def find(self, uin: str, prefix: str, resource_id: str) -> Optional[Taggable]:
         entry = self._entry(uin, f"{prefix}/{resource_id}")
