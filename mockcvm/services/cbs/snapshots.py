@@ -45,6 +45,11 @@ class Snapshot:
     policy_id: str = ""  # the auto snapshot policy that took it
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
+    #: ``created_time`` as the API shows it, formatted once (every Describe row reads it).
+    created_text: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.created_text = clock.spaced(self.created_time)
 
 
 SNAPSHOT: Kind[Snapshot] = Kind(
@@ -71,9 +76,12 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "Encrypt": lambda s: s.encrypt,
         "IsPermanent": lambda s: s.deadline is None,
         "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else None,
-        "CreateTime": lambda s: clock.spaced(s.created_time),
+        "CreateTime": lambda s: s.created_text,
         "SnapshotType": lambda s: "PRIVATE_SNAPSHOT",
         "AutoSnapshotPolicyId": lambda s: s.policy_id,
+        # fresh empty lists here are cheaper than the renderer's deep copy of a neutral value
+        "CopyingToRegions": lambda s: [],
+        "Images": lambda s: [],
         "SnapshotMode": lambda s: "NORMAL",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
         "Placement": lambda s: {"Zone": s.zone, "CageId": "", "ProjectId": s.project_id, "ProjectName": "默认项目",
