@@ -12,6 +12,7 @@ from mockcvm.services.cvm import timer_actions as cvm_timer_actions  # noqa: F40
 from mockcvm.services.monitor import actions as monitor_actions
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
+from mockcvm.services.tag import catalog_actions as tag_catalog_actions  # noqa: F401
 from mockcvm.services.vpc import actions as vpc_actions
 
 __all__ = [

@@ -11,10 +11,11 @@ Tags must therefore change through this service (or be given at creation), never
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Protocol
 
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue
+from mockcvm.services.tag.catalog import TagCatalog
 from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_name
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
@@ -65,6 +66,7 @@ class TagBackend:
         self._tagged: dict[str, OrderedIndex[str, Tracked]] = {}
         #: uin -> resource id -> released resources (their region, project and last tags name their bills).
         self._retired: dict[str, dict[str, Taggable]] = {}
+        self.catalog = TagCatalog(self)
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
@@ -125,6 +127,26 @@ class TagBackend:
     def instance_released(self, instance: Instance) -> None:
         """Forget ``instance``: its tags disappear from GetResources (SPEC §7)."""
         self.untrack(instance.uin, "instance", instance.instance_id)
+
+    def tagged_entries(self, uin: str) -> Iterator[Tracked]:
+        """The account's live resources that carry at least one tag."""
+        tagged = self._tagged.get(uin)
+        if tagged is not None:
+            for entry in tagged:
+                if not entry.resource.released:
+                    yield entry
+
+    def resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:
+        """The resource a six-part name names (None if unknown or released); a malformed name is refused."""
+        return self._resolve(uin, text)
+
+    def apply(self, entry: Tracked, added: dict[str, str], removed: Iterable[str]) -> None:
+        """Change one resource's tags (already checked) and keep the index in step."""
+        tags = entry.resource.tags
+        for key in removed:
+            tags.pop(key, None)
+        tags.update(added)
+        self._retag(entry)
 
     def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:
         name = parse_name(text, uin)
