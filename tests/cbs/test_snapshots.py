@@ -115,3 +115,50 @@ def test_the_async_client_creates_a_snapshot(cloud: Cloud) -> None:
 
     answer = asyncio.run(scenario())
     assert answer.SnapshotSet[0].SnapshotState == "NORMAL"
+
+
+@pytest.mark.cloud_options(transitions="immediate")
+def test_apply_snapshot_rolls_back_only_its_own_disk_of_a_stopped_instance(cloud: Cloud, cbs: Any) -> None:
+    from tests.release.helpers import run_instances
+
+    cvm = sdk.client("cvm")
+    [ins] = run_instances(cvm)
+    disk_id, other = new_disk(cbs), new_disk(cbs)
+    api(cbs, "AttachDisks", DiskIds=[disk_id], InstanceId=ins)
+    snap = api(cbs, "CreateSnapshot", DiskId=disk_id)["SnapshotId"]
+    refused(cloud, cbs, "ApplySnapshot", "UnsupportedOperation.InstanceNotStopped", SnapshotId=snap, DiskId=disk_id)
+    refused(cloud, cbs, "ApplySnapshot", "InvalidSnapshot.NotSupported", SnapshotId=snap, DiskId=other)
+    api(cvm, "StopInstances", InstanceIds=[ins])
+    api(cbs, "ApplySnapshot", SnapshotId=snap, DiskId=disk_id)
+    got = api(cbs, "DescribeDisks", DiskIds=[disk_id])["DiskSet"][0]
+    assert got["DiskState"] == "ATTACHED" and got["Rollbacking"] is False  # immediate: already rolled back
+
+
+def test_apply_snapshot_shows_rollbacking_once(cloud: Cloud, cbs: Any) -> None:
+    disk_id = new_disk(cbs)
+    snap = api(cbs, "CreateSnapshot", DiskId=disk_id)["SnapshotId"]
+    snapshot(cbs, snap)  # CREATING, seen once
+    api(cbs, "ApplySnapshot", SnapshotId=snap, DiskId=disk_id)
+    first = api(cbs, "DescribeDisks", DiskIds=[disk_id])["DiskSet"][0]
+    assert (first["DiskState"], first["Rollbacking"], first["RollbackPercent"]) == ("ROLLBACKING", True, 0)
+    assert api(cbs, "DescribeDisks", DiskIds=[disk_id])["DiskSet"][0]["DiskState"] == "UNATTACHED"
+
+
+@pytest.mark.cloud_options(transitions="immediate")
+def test_copies_shares_and_the_overview(cloud: Cloud, cbs: Any) -> None:
+    snap = api(cbs, "CreateSnapshot", DiskId=new_disk(cbs, 40), SnapshotName="gold")["SnapshotId"]
+    results = api(cbs, "CopySnapshotCrossRegions", SnapshotId=snap,
+                  DestinationRegions=["ap-shanghai", "ap-guangzhou", "mars-1"])["SnapshotCopyResultSet"]
+    assert [(r["DestinationRegion"], r["Code"]) for r in results] == [
+        ("ap-shanghai", "Success"), ("ap-guangzhou", "InvalidParameterValue"), ("mars-1", "InvalidParameterValue")]
+    [copy] = api(sdk.client("cbs", "ap-shanghai"), "DescribeSnapshots")["SnapshotSet"]
+    assert (copy["SnapshotId"], copy["SnapshotName"], copy["DiskSize"]) == (results[0]["SnapshotId"], "gold", 40)
+    api(cbs, "ModifySnapshotsSharePermission", SnapshotIds=[snap], AccountIds=["200000000002"], Permission="SHARE")
+    [shared] = api(cbs, "DescribeSnapshotSharePermission", SnapshotId=snap)["SharePermissionSet"]
+    assert shared["AccountId"] == "200000000002" and snapshot(cbs, snap)["ShareReference"] == 1
+    refused(cloud, cbs, "ModifySnapshotsSharePermission", "InvalidParameterValue", SnapshotIds=[snap],
+            AccountIds=[cloud.default_account], Permission="SHARE")
+    api(cbs, "ModifySnapshotsSharePermission", SnapshotIds=[snap], AccountIds=["200000000002"], Permission="CANCEL")
+    assert api(cbs, "DescribeSnapshotSharePermission", SnapshotId=snap)["SharePermissionSet"] == []
+    overview = api(cbs, "DescribeSnapshotOverview")
+    assert (overview["TotalNums"], overview["TotalSize"]) == (2, 80.0)

@@ -9,12 +9,13 @@ from mockcvm import clock
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind
 
-# DiskState values the fake uses (the API also has ROLLBACKING and DUMPING).
+# DiskState values the fake uses (the API also has DUMPING).
 ATTACHED = "ATTACHED"
 UNATTACHED = "UNATTACHED"
 ATTACHING = "ATTACHING"
 DETACHING = "DETACHING"
 EXPANDING = "EXPANDING"
+ROLLBACKING = "ROLLBACKING"
 #: In the disk recycle bin: an expired prepaid disk, or a prepaid disk returned with TerminateDisks.
 TORECYCLE = "TORECYCLE"
 AUTO_RENEW = "NOTIFY_AND_AUTO_RENEW"
@@ -128,7 +129,8 @@ DISK: Kind[Disk] = Kind(
             "DedicatedClusterId": "",
         },
         "IsReturnable": lambda d: d.charge_type == PREPAID and not d.in_bin,
-        "Rollbacking": lambda d: False,
+        "Rollbacking": lambda d: d.state == ROLLBACKING,
+        "RollbackPercent": lambda d: 0 if d.state == ROLLBACKING else 100,
         "DeadlineTime": lambda d: clock.spaced(d.deadline) if d.charge_type == PREPAID and d.deadline is not None
         else None,
         "Attached": lambda d: d.attached,

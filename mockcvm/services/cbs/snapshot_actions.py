@@ -93,3 +93,30 @@ def unbind_auto_snapshot_policy(ctx: Context, params: dict[str, Any]) -> dict[st
 def describe_disk_associated_auto_snapshot_policy(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     policies = ctx.world.cbs.auto_snapshots.of_disk(ctx.account.uin, ctx.region, params["DiskId"])
     return {"TotalCount": len(policies), "AutoSnapshotPolicySet": [AUTO_SNAPSHOT_POLICY.render(p) for p in policies]}
+
+
+@action("cbs", "ApplySnapshot")
+def apply_snapshot(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.world.cbs.snapshots.apply(ctx.account.uin, ctx.region, params)
+    return {}
+
+
+@action("cbs", "DescribeSnapshotOverview")
+def describe_snapshot_overview(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return ctx.world.cbs.snapshots.overview(ctx.account.uin)
+
+
+@action("cbs", "CopySnapshotCrossRegions")
+def copy_snapshot_cross_regions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"SnapshotCopyResultSet": ctx.world.cbs.snapshots.copy_cross_regions(ctx.account.uin, ctx.region, params)}
+
+
+@action("cbs", "ModifySnapshotsSharePermission")
+def modify_snapshots_share_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.world.cbs.snapshots.share(ctx.account.uin, ctx.region, params)
+    return {}
+
+
+@action("cbs", "DescribeSnapshotSharePermission")
+def describe_snapshot_share_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"SharePermissionSet": ctx.world.cbs.snapshots.shared(ctx.account.uin, ctx.region, params["SnapshotId"])}

@@ -17,6 +17,8 @@ from mockcvm.engine.resources import Codes, Filter, Kind, Store
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
+from mockcvm.regions import REGIONS
+from mockcvm.services.cbs.models import ROLLBACKING
 from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ class Snapshot:
     project_id: int = 0
     deadline: Optional[float] = None  # None: permanent
     policy_id: str = ""  # the auto snapshot policy that took it
+    #: account id -> when the snapshot was shared with it
+    shared_with: dict[str, float] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
     #: ``created_time`` as the API shows it, formatted once (every Describe row reads it).
@@ -82,6 +86,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         # fresh empty lists here are cheaper than the renderer's deep copy of a neutral value
         "CopyingToRegions": lambda s: [],
         "Images": lambda s: [],
+        "ShareReference": lambda s: len(s.shared_with),
         "SnapshotMode": lambda s: "NORMAL",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
         "Placement": lambda s: {"Zone": s.zone, "CageId": "", "ProjectId": s.project_id, "ProjectName": "默认项目",
@@ -135,12 +140,15 @@ class Snapshots:
             encrypt=disk.encrypt, project_id=disk.project_id, deadline=deadline, policy_id=policy_id,
             tags=dict(tags or {}),
         )
+        self._start(snapshot)
+        return snapshot
+
+    def _start(self, snapshot: Snapshot) -> None:
         self.store.add(snapshot)
         self.world.tag.track("snapshot", snapshot.snapshot_id, snapshot)
         self._rate(snapshot, self.world.billing.price("snapshot_gb_hour") * snapshot.disk_size)
         self._schedule(snapshot)
         self.in_flight.begin(snapshot, f"snapshot {snapshot.snapshot_id}")
-        return snapshot
 
     def _deadline(self, text: Optional[str]) -> Optional[float]:
         if not text:
@@ -224,6 +232,88 @@ class Snapshots:
             self._deadlines[snapshot.snapshot_id] = self.world.timeline.schedule(
                 snapshot.deadline, Order.RELEASE, lambda: self.delete(snapshot), f"snapshot {snapshot.snapshot_id}"
             )
+
+    def apply(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        """ApplySnapshot: roll the snapshot's own disk back to it (ROLLBACKING, then the disk's state before)."""
+        if params.get("AutoStopInstance") or params.get("AutoStartInstance"):
+            raise NotImplementedByMockcvm("ApplySnapshot AutoStopInstance/AutoStartInstance is not modelled; stop "
+                                          "the instance with StopInstances first.")
+        snapshot = self.usable(uin, region, params["SnapshotId"])
+        disk = self.cbs.disks.existing(uin, region, params["DiskId"])
+        if snapshot.disk_id != disk.disk_id:
+            raise ApiError(
+                f"The snapshot {snapshot.snapshot_id} was taken of {snapshot.disk_id}; it rolls back only that disk, "
+                f"not {disk.disk_id} (create a new disk from it instead).",
+                code="InvalidSnapshot.NotSupported",
+            )
+        self.cbs.check_usable(disk)
+        host = self.world.tag.find_instance(uin, region, disk.instance_id) if disk.instance_id else None
+        if host is not None and host.state != "STOPPED":
+            raise ApiError(
+                f"The disk {disk.disk_id} is attached to {host.instance_id}, which is {host.state}; stop the "
+                "instance before rolling its disk back.",
+                code="UnsupportedOperation.InstanceNotStopped",
+            )
+        disk.settles_to, disk.state = disk.state, ROLLBACKING
+        self.cbs.disks.changed(disk)
+        self.cbs.in_flight.begin(disk, f"rollback {disk.disk_id}")
+
+    def copy_cross_regions(self, uin: str, region: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A copy in each destination region (CREATING, then NORMAL); a region that cannot take one is reported in
+        its result row, the others are copied."""
+        if not params.get("SnapshotId"):
+            raise MissingParameter("CopySnapshotCrossRegions needs SnapshotId.")
+        source = self.usable(uin, region, params["SnapshotId"])
+        results = []
+        for target in dict.fromkeys(params["DestinationRegions"]):
+            if target not in REGIONS or target == region:
+                reason = "is the snapshot's own region" if target == region else "does not exist"
+                results.append({"DestinationRegion": target, "SnapshotId": "", "Code": "InvalidParameterValue",
+                                "Message": f"The region {target!r} {reason}."})
+                continue
+            copy = Snapshot(
+                snapshot_id=self._new_id(), uin=uin, region=target, zone=REGIONS[target].zones[0].zone,
+                disk_id=source.disk_id, disk_size=source.disk_size, disk_usage=source.disk_usage,
+                created_time=self.world.now, name=params.get("SnapshotName") or source.name,
+                encrypt=source.encrypt, project_id=source.project_id,
+            )
+            self._start(copy)
+            results.append({"DestinationRegion": target, "SnapshotId": copy.snapshot_id, "Code": "Success",
+                            "Message": ""})
+        return results
+
+    def share(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        permission = params["Permission"]
+        if permission not in ("SHARE", "CANCEL"):
+            raise InvalidParameterValue(f"Permission must be SHARE or CANCEL, got {permission!r}.")
+        accounts = list(dict.fromkeys(params["AccountIds"]))
+        for account in accounts:
+            if not account.isdigit() or account == uin:
+                raise InvalidParameterValue(f"The account id {account!r} is not another account's uin.")
+        snapshots = self.store.existing_all(uin, region, params["SnapshotIds"], "snapshots")
+        for snapshot in snapshots:
+            if snapshot.state != NORMAL:
+                raise ApiError(f"The snapshot {snapshot.snapshot_id} is {snapshot.state}; share it once NORMAL.",
+                               code="InvalidSnapshot.NotSupported")
+            if snapshot.encrypt:
+                raise ApiError(f"The snapshot {snapshot.snapshot_id} is encrypted; encrypted snapshots cannot be "
+                               "shared.", code="UnsupportedOperation.DiskEncrypt")
+        for snapshot in snapshots:
+            for account in accounts:
+                if permission == "SHARE":
+                    snapshot.shared_with.setdefault(account, self.world.now)
+                else:
+                    snapshot.shared_with.pop(account, None)
+
+    def shared(self, uin: str, region: str, snapshot_id: str) -> list[dict[str, Any]]:
+        snapshot = self.store.existing(uin, region, snapshot_id)
+        return [{"AccountId": a, "CreatedTime": clock.spaced(t)} for a, t in snapshot.shared_with.items()]
+
+    def overview(self, uin: str) -> dict[str, Any]:
+        """DescribeSnapshotOverview: the account's snapshots in every region (sizes in GB, no free quota)."""
+        mine = self.store.all(uin)
+        total = float(sum(s.disk_size for s in mine))
+        return {"TotalSize": total, "RealTradeSize": total, "FreeQuota": 0.0, "TotalNums": len(mine)}
 
     def _rate(self, snapshot: Snapshot, rate: Decimal) -> None:
         self.world.billing.set_rate(snapshot.uin, snapshot.snapshot_id, RATE_REASON, rate)
