@@ -133,3 +133,22 @@ def test_the_async_client_reads_a_bill(cloud: Cloud, clock: Clock) -> None:
 
     answer = asyncio.run(scenario())
     assert sum(Decimal(i.TotalCost) for i in answer.SummaryOverview) == sum(e.amount for e in cloud.ledger())
+
+
+def test_deals_are_the_up_front_charges(cloud: Cloud, clock: Clock, billing: Any) -> None:
+    made = build(cloud, clock)
+    cbs = sdk.client("cbs")
+    api(cbs, "RenewDisk", DiskId=made["prepaid"], DiskChargePrepaid={"Period": 2})
+    answer = api(billing, "DescribeDealsByCond", StartTime="2026-01-01 00:00:00", EndTime="2026-01-31 23:59:59",
+                 Limit=100)
+    upfront = [e for e in cloud.ledger() if e.reason not in ("instance", "disk", "eip_idle", "snapshot")]
+    assert answer["TotalCount"] == len(upfront) == 2
+    for deal, entry in zip(answer["Deals"], upfront):
+        assert_shape("billing", "Deal", deal)
+        assert deal["RealTotalCost"] == int(entry.amount * 100) and deal["ResourceId"] == [entry.resource_id]
+    assert [d["Action"] for d in answer["Deals"]] == ["purchase", "renew"]
+    only = api(billing, "DescribeDealsByCond", StartTime="2026-01-01 00:00:00", EndTime="2026-01-31 23:59:59",
+               Limit=100, OrderId=answer["Deals"][1]["OrderId"])
+    assert only["TotalCount"] == 1
+    refused(cloud, billing, "DescribeDealsByCond", "InvalidParameterValue", StartTime="2026-01-31 00:00:00",
+            EndTime="2026-01-01 00:00:00", Limit=10)

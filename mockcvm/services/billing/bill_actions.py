@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcvm.dispatch import Context, action
-from mockcvm.services.billing.bills import Bills
+from mockcvm.services.billing.bills import Bills, Deals
 
 
 def _bills(ctx: Context) -> Bills:
@@ -45,3 +45,9 @@ def describe_bill_detail(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 @action("billing", "DescribeBillResourceSummary")
 def describe_bill_resource_summary(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return _bills(ctx).resource_summary(ctx.account.uin, params)
+
+
+@action("billing", "DescribeDealsByCond")
+def describe_deals_by_cond(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    total, deals = Deals(ctx.world).find(ctx.account.uin, params)
+    return {"TotalCount": total, "Deals": deals}

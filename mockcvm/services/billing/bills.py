@@ -277,3 +277,53 @@ class Bills:
             }))
         return {"Total": len(summaries), "ResourceSummarySet": summaries[offset : offset + limit]}
 
+
+
+def _action_of(reason: str) -> str:
+    if "renew" in reason:
+        return "renew"
+    if "resize" in reason:
+        return "upgrade"
+    if "to prepaid" in reason:
+        return "modifyPayMode"
+    return "purchase"
+
+
+class Deals:
+    """DescribeDealsByCond: one delivered order (Status 4) per up-front charge of the ledger; amounts in cents."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def find(self, uin: str, params: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+        first, last = _parse(params.get("StartTime"), "StartTime"), _parse(params.get("EndTime"), "EndTime")
+        if first > last:
+            raise InvalidParameterValue("StartTime must not be after EndTime.")
+        offset, limit = params.get("Offset", 0), params["Limit"]
+        if offset < 0 or not 1 <= limit <= 1000:
+            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 1-1000; got {offset}, {limit}.")
+        statuses = set(params.get("StatusSet") or []) | ({params["Status"]} if params.get("Status") else set())
+        bills = Bills(self.world)
+        deals = []
+        for n, row in enumerate(r for r in bills.rows(uin, first, last) if r.pay_mode == "prePay"):
+            order_id = f"mockcvm-{int(row.time)}-{n:06d}"
+            if statuses and 4 not in statuses:
+                continue
+            if params.get("ResourceId") and params["ResourceId"] != row.resource_id:
+                continue
+            if params.get("OrderId") and params["OrderId"] != order_id:
+                continue
+            if params.get("BigDealId") and params["BigDealId"] != order_id:
+                continue
+            cents = int((row.amount * 100).to_integral_value())
+            deals.append(shape("Deal", {
+                "OrderId": order_id, "BigDealId": order_id, "Status": 4, "Payer": uin, "Creator": uin,
+                "CreateTime": clock.spaced(row.time), "Policy": 100.0, "Price": float(cents),
+                "TotalCost": float(cents), "RealTotalCost": cents, "VoucherDecline": 0, "ProjectId": row.project_id,
+                "GoodsCategoryId": 0, "ProductCode": row.product, "ProductName": row.product_name,
+                "SubProductCode": row.product, "SubProductName": row.product_name, "Action": _action_of(row.reason),
+                "PayMode": "prePay", "Currency": "CNY", "ResourceId": [row.resource_id], "Formula": row.reason,
+                "TimeSpan": 1.0, "TimeUnit": "m", "ProductInfo": [], "RefReturnDeals": "",
+                "ZoneCode": row.zone,
+            }))
+        return len(deals), deals[offset : offset + limit]
