@@ -82,3 +82,25 @@ def test_the_async_client_lists_tags(cloud: Cloud) -> None:
 
     answer = asyncio.run(scenario())
     assert [(t.TagKey, t.TagValue) for t in answer.Tags] == [("a", "1")]
+
+
+def test_projects_are_added_renamed_disabled_and_named_in_bills(cloud: Cloud, tag: Any) -> None:
+    made = api(tag, "AddProject", ProjectName="web", Info="front end")
+    assert made["IsNew"] == 1
+    refused(cloud, tag, "AddProject", "InvalidParameter.ProjectNameExisted", ProjectName="web")
+    other = api(tag, "AddProject", ProjectName="batch")["ProjectId"]
+    api(tag, "UpdateProject", ProjectId=made["ProjectId"], ProjectName="website")
+    refused(cloud, tag, "UpdateProject", "InvalidParameter.ProjectNameExisted", ProjectId=other, ProjectName="website")
+    refused(cloud, tag, "UpdateProject", "ResourceNotFound.RecordNotFound", ProjectId=42, ProjectName="x")
+    listed = api(tag, "DescribeProjects", AllList=1, Limit=20, Offset=0)
+    assert [(p["ProjectName"], p["ProjectInfo"]) for p in listed["Projects"]] == [("website", "front end"),
+                                                                                  ("batch", "")]
+    api(tag, "UpdateProject", ProjectId=other, Disable=1)
+    assert api(tag, "DescribeProjects", AllList=1, Limit=20, Offset=0)["Total"] == 1
+    again = api(tag, "AddProject", ProjectName="batch")  # a disabled project's name enables it again
+    assert (again["ProjectId"], again["IsNew"]) == (other, 0)
+    api(sdk.client("cbs"), "CreateDisks", Placement={"Zone": ZONE, "ProjectId": made["ProjectId"]},
+        DiskChargeType="PREPAID", DiskType="CLOUD_PREMIUM", DiskSize=10, DiskChargePrepaid={"Period": 1})
+    [row] = api(sdk.client("billing"), "DescribeBillSummaryByProject", BeginTime="2026-03-01 00:00:00",
+                EndTime="2026-03-31 23:59:59")["SummaryOverview"]
+    assert (row["ProjectId"], row["ProjectName"]) == (str(made["ProjectId"]), "website")

@@ -175,7 +175,7 @@ class Bills:
         groups, whole = self._grouped(self.rows(uin, first, last), lambda r: str(r.project_id))
         month = clock.to_datetime(first).strftime("%Y-%m")
         items = [shape("ProjectSummaryOverviewItem", {
-            "ProjectId": project, "ProjectName": "Default project" if project == "0" else f"project {project}",
+            "ProjectId": project, "ProjectName": self.world.tag.projects.name_of(uin, int(project)),
             "BillMonth": month, **amounts(total, whole)}) for project, total in groups.items()]
         return {"Ready": 1, "SummaryOverview": items}
 
@@ -240,7 +240,7 @@ class Bills:
         return shape("BillDetail", {
             "BusinessCode": row.product, "BusinessCodeName": row.product_name, "ProductCode": row.product,
             "ProductCodeName": row.product_name, "PayModeName": row.pay_mode, "ProjectId": row.project_id,
-            "ProjectName": "Default project" if row.project_id == 0 else f"project {row.project_id}",
+            "ProjectName": self.world.tag.projects.name_of(uin, row.project_id),
             "RegionId": row.region, "RegionName": row.region, "ZoneName": row.zone, "ResourceId": row.resource_id,
             "ResourceName": row.resource_id, "ActionType": "postpay_deduct" if hourly else "prepay_purchase",
             "ActionTypeName": row.reason, "OrderId": "" if hourly else f"mockcvm-{n:08d}",
@@ -267,8 +267,7 @@ class Bills:
             summaries.append(shape("BillResourceSummary", {
                 "BusinessCode": head.product, "BusinessCodeName": head.product_name,
                 "ProductCode": head.product, "ProductCodeName": head.product_name,
-                "PayModeName": head.pay_mode, "ProjectName": "Default project" if head.project_id == 0
-                else f"project {head.project_id}",
+                "PayModeName": head.pay_mode, "ProjectName": self.world.tag.projects.name_of(uin, head.project_id),
                 "RegionId": head.region, "RegionName": head.region, "ZoneName": head.zone,
                 "ResourceId": resource_id, "ResourceName": resource_id, "PayerUin": uin, "OwnerUin": uin,
                 "OperateUin": uin, "RealTotalCost": money(total), "TotalCost": money(total),

@@ -17,6 +17,7 @@ from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError, InvalidParameterValue
 from mockcvm.services.tag.catalog import TagCatalog
 from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_name
+from mockcvm.services.tag.projects import Projects
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class TagBackend:
         #: uin -> resource id -> released resources (their region, project and last tags name their bills).
         self._retired: dict[str, dict[str, Taggable]] = {}
         self.catalog = TagCatalog(self)
+        self.projects = Projects(world)
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Tag handlers of the account's tag catalog and of single-resource tagging (``catalog.py``)."""
+"""Tag handlers of the account's tag catalog, single-resource tagging (``catalog.py``) and projects
+(``projects.py``)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,21 @@ def delete_resource_tag(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def describe_resource_tags_by_resource_ids(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     total, rows = ctx.world.tag.catalog.by_resource_ids(ctx.account.uin, params)
     return {"TotalCount": total, "Offset": params.get("Offset", 0), "Limit": params.get("Limit", 15), "Tags": rows}
+
+
+@action("tag", "AddProject")
+def add_project(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    project_id, is_new = ctx.world.tag.projects.add(ctx.account.uin, params["ProjectName"], params.get("Info", ""))
+    return {"ProjectId": project_id, "IsNew": is_new}
+
+
+@action("tag", "UpdateProject")
+def update_project(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.world.tag.projects.update(ctx.account.uin, params)
+    return {}
+
+
+@action("tag", "DescribeProjects")
+def describe_projects(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    total, rows = ctx.world.tag.projects.describe(ctx.account.uin, params)
+    return {"Total": total, "Projects": rows}
