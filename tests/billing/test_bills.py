@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from mockcvm import Cloud, mock_cvm
 from tests import sdk
 from tests.conftest import START, Clock
-from tests.release.helpers import ZONE, api, assert_shape, refused, run_instances
+from tests.release.helpers import (
+    ZONE,
+    api,
+    assert_shape,
+    frozen_time,  # noqa: F401  (autouse: a refusal changes nothing, not even time)
+    refused,
+    run_instances,
+)
 
 pytestmark = pytest.mark.cloud_options(transitions="immediate")
 JANUARY = {"BeginTime": "2026-01-01 00:00:00", "EndTime": "2026-01-31 23:59:59"}
@@ -152,3 +159,24 @@ def test_deals_are_the_up_front_charges(cloud: Cloud, clock: Clock, billing: Any
     assert only["TotalCount"] == 1
     refused(cloud, billing, "DescribeDealsByCond", "InvalidParameterValue", StartTime="2026-01-31 00:00:00",
             EndTime="2026-01-01 00:00:00", Limit=10)
+
+
+def test_renew_instances_lists_prepaid_instances_and_disks_by_deadline(cloud: Cloud, billing: Any) -> None:
+    cvm, cbs = sdk.client("cvm"), sdk.client("cbs")
+    [ins] = run_instances(cvm, InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 2})
+    [disk] = api(cbs, "CreateDisks", Placement={"Zone": ZONE}, DiskChargeType="PREPAID", DiskType="CLOUD_SSD",
+                 DiskSize=10, DiskChargePrepaid={"Period": 1, "RenewFlag": "NOTIFY_AND_AUTO_RENEW"})["DiskIdSet"]
+    api(cbs, "CreateDisks", Placement={"Zone": ZONE}, DiskChargeType="POSTPAID_BY_HOUR", DiskType="CLOUD_SSD",
+        DiskSize=10)
+    listed = api(billing, "DescribeRenewInstances", MaxResults=10)["InstanceList"]
+    prepaid_disks = [d["DiskId"] for d in api(cbs, "DescribeDisks", Filters=[
+        {"Name": "disk-charge-type", "Values": ["PREPAID"]}])["DiskSet"]]
+    assert [i["InstanceId"] for i in listed][0] == disk  # one month before two
+    assert {i["InstanceId"] for i in listed} == {ins, *prepaid_disks}
+    for item in listed:
+        assert_shape("billing", "RenewInstance", item)
+    first = api(billing, "DescribeRenewInstances", MaxResults=1, RenewFlagList=["NOTIFY_AND_AUTO_RENEW"])
+    assert [i["InstanceId"] for i in first["InstanceList"]] == [disk] and first["NextToken"] == ""
+    page = api(billing, "DescribeRenewInstances", MaxResults=1, Reverse=True)
+    assert page["NextToken"] and page["InstanceList"][0]["ExpireTime"] >= listed[-1]["ExpireTime"]
+    refused(cloud, billing, "DescribeRenewInstances", "InvalidParameterValue", MaxResults=1, NextToken="x")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcvm.dispatch import Context, action
-from mockcvm.services.billing.bills import Bills, Deals
+from mockcvm.services.billing.bills import Bills, Deals, Renewals
 
 
 def _bills(ctx: Context) -> Bills:
@@ -51,3 +51,9 @@ def describe_bill_resource_summary(ctx: Context, params: dict[str, Any]) -> dict
 def describe_deals_by_cond(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     total, deals = Deals(ctx.world).find(ctx.account.uin, params)
     return {"TotalCount": total, "Deals": deals}
+
+
+@action("billing", "DescribeRenewInstances")
+def describe_renew_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    items, token = Renewals(ctx.world).find(ctx.account.uin, params)
+    return {"InstanceList": items, "NextToken": token}

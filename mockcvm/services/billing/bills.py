@@ -31,6 +31,7 @@ PRODUCTS = {"ins-": ("p_cvm", "Cloud Virtual Machine"), "disk-": ("p_cbs", "Clou
 PAY_MODES = {"prePay": "Monthly Subscription", "postPay": "Pay-As-You-Go"}
 EIGHT = Decimal("0.00000001")
 MAX_LIMIT = 100
+RENEW_TOKEN = "mockcvm-renew-"
 
 
 @dataclass(frozen=True)
@@ -326,3 +327,53 @@ class Deals:
                 "ZoneCode": row.zone,
             }))
         return len(deals), deals[offset : offset + limit]
+
+
+class Renewals:
+    """DescribeRenewInstances: the live prepaid instances and disks, soonest deadline first."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def find(self, uin: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+        limit = params["MaxResults"]
+        if not 1 <= limit <= 100:
+            raise InvalidParameterValue(f"MaxResults must be between 1 and 100, got {limit}.")
+        start = _parse(params["ExpireTimeStart"], "ExpireTimeStart") if params.get("ExpireTimeStart") else None
+        end = _parse(params["ExpireTimeEnd"], "ExpireTimeEnd") if params.get("ExpireTimeEnd") else None
+        ids = set(params.get("InstanceIdList") or [])
+        flags = set(params.get("RenewFlagList") or [])
+        token = params.get("NextToken") or ""
+        offset = int(token[len(RENEW_TOKEN):]) if token.startswith(RENEW_TOKEN) and \
+            token[len(RENEW_TOKEN):].isdigit() else None
+        if token and offset is None:
+            raise InvalidParameterValue(f"NextToken {token!r} was not returned by DescribeRenewInstances.")
+        items: list[tuple[float, dict[str, Any]]] = []
+        for instance in self.world.cvm.all_instances(uin):
+            if instance.charge_type == "PREPAID" and instance.expired_time is not None and not instance.released:
+                items.append((instance.expired_time, self._item(
+                    uin, instance.instance_id, instance.name, "p_cvm", "Cloud Virtual Machine", instance.region,
+                    instance.project_id, instance.renew_flag or "", instance.expired_time,
+                    "ISOLATED" if instance.state == "SHUTDOWN" else "NORMAL")))
+        for disk in self.world.cbs.disks.all(uin):
+            if disk.charge_type == "PREPAID" and disk.deadline is not None:
+                items.append((disk.deadline, self._item(
+                    uin, disk.disk_id, disk.name, "p_cbs", "Cloud Block Storage", disk.region, disk.project_id,
+                    disk.renew_flag, disk.deadline, "ISOLATED" if disk.bin_deadline is not None else "NORMAL")))
+        selected = [(t, item) for t, item in items
+                    if (not ids or item["InstanceId"] in ids) and (not flags or item["RenewFlag"] in flags)
+                    and (start is None or t >= start) and (end is None or t <= end)]
+        selected.sort(key=lambda pair: (pair[0], pair[1]["InstanceId"]), reverse=bool(params.get("Reverse")))
+        first = offset or 0
+        page = [item for _t, item in selected[first : first + limit]]
+        following = first + limit
+        return page, f"{RENEW_TOKEN}{following}" if following < len(selected) else ""
+
+    def _item(self, uin: str, resource_id: str, name: str, product: str, product_name: str, region: str,
+              project_id: int, renew_flag: str, deadline: float, status: str) -> dict[str, Any]:
+        return shape("RenewInstance", {
+            "InstanceId": resource_id, "InstanceName": name, "ProductCode": product, "ProductName": product_name,
+            "SubProductCode": product, "RegionCode": region, "RenewFlag": renew_flag,
+            "ExpireTime": clock.spaced(deadline), "Status": status, "RenewPeriod": 1, "RenewPeriodUnit": "m",
+            "ProjectName": self.world.tag.projects.name_of(uin, project_id),
+        })
