@@ -33,7 +33,8 @@ class Projects:
         self._next = FIRST_PROJECT_ID
 
     def _mine(self, uin: str) -> dict[int, Project]:
-        return self._by_account.setdefault(uin, {})
+        """The account's projects (read-only: a refused call must leave no trace)."""
+        return self._by_account.get(uin, {})
 
     def name_of(self, uin: str, project_id: int) -> str:
         if project_id == 0:
@@ -61,7 +62,7 @@ class Projects:
             return existing.project_id, 0
         project = Project(self._next, name, info, self.world.now)
         self._next += 1
-        self._mine(uin)[project.project_id] = project
+        self._by_account.setdefault(uin, {})[project.project_id] = project
         return project.project_id, 1
 
     def update(self, uin: str, params: dict[str, Any]) -> None:
