@@ -11,8 +11,9 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 VERSIONS = {"cvm": "v20170312", "vpc": "v20170312", "cbs": "v20170312", "tag": "v20180813",
-            "billing": "v20180709", "sts": "v20180813"}
-CLASS_NAMES = {"cvm": "Cvm", "vpc": "Vpc", "cbs": "Cbs", "tag": "Tag", "billing": "Billing", "sts": "Sts"}
+            "billing": "v20180709", "sts": "v20180813", "monitor": "v20180724"}
+CLASS_NAMES = {"cvm": "Cvm", "vpc": "Vpc", "cbs": "Cbs", "tag": "Tag", "billing": "Billing", "sts": "Sts",
+               "monitor": "Monitor"}
 
 
 def client(service: str, region: str = "ap-guangzhou", *, asynchronous: bool = False) -> Any:

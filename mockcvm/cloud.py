@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mockcvm.accounts import Account
     from mockcvm.services.billing.ledger import LedgerEntry
     from mockcvm.services.cvm.console import Console
+    from mockcvm.services.monitor.control import Metrics
 
 
 _LOOK_UP: Optional[str] = "\0look up"  # Cloud._handle: the service comes from the request's host
@@ -208,6 +209,16 @@ class Cloud:
         world = snapshot.load(data)
         with self.world.lock:
             self.world = world
+    # -- metrics ----------------------------------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> Metrics:
+        """The series GetMonitorData reads: ``cloud.metrics.set(resource_id, "CPUUsage", value)`` with a number
+        (constant) or a function from epoch seconds to a number; ``cloud.metrics.clear(resource_id=None)``.
+        Unset series read 0; an instance reports points only while it was RUNNING (docs/semantics.md, Metrics)."""
+        from mockcvm.services.monitor.control import Metrics
+
+        return Metrics(self.world)
 
     # -- CVM: console, seeding, transitions -------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mockcvm.services.cvm.placement import PlacementBackend
     from mockcvm.services.cvm.templates import TemplateBackend
     from mockcvm.services.cvm.timers import TimerBackend
+    from mockcvm.services.monitor.backend import MonitorBackend
     from mockcvm.services.tag.backend import TagBackend
     from mockcvm.services.vpc.backend import VpcBackend
 
@@ -46,6 +47,7 @@ class World:
         from mockcvm.services.cvm.placement import PlacementBackend
         from mockcvm.services.cvm.templates import TemplateBackend
         from mockcvm.services.cvm.timers import TimerBackend
+        from mockcvm.services.monitor.backend import MonitorBackend
         from mockcvm.services.tag.backend import TagBackend
         from mockcvm.services.vpc.backend import VpcBackend
 
@@ -72,6 +74,7 @@ class World:
         self.keypairs: KeyPairBackend = KeyPairBackend(self)
         self.templates: TemplateBackend = TemplateBackend(self)
         self.placements: PlacementBackend = PlacementBackend(self)
+        self.monitor: MonitorBackend = MonitorBackend(self)
 
     @property
     def now(self) -> float:

@@ -62,6 +62,7 @@ def cloud(request: pytest.FixtureRequest) -> Iterator[Cloud]:
 MAX_WORKERS = 4
 
 
+@pytest.hookimpl(optionalhook=True)  # only pytest-xdist knows it (the Cloud Custodian environment has no xdist)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 

@@ -17,10 +17,13 @@ VERSIONS = {
     "tag": "v20180813",
     "billing": "v20180709",
     "sts": "v20180813",
+    "monitor": "v20180724",
 }
 __all__ = ["SDKError", "call", "client", "models", "request"]
 
-CLASS_NAMES = {"cvm": "Cvm", "vpc": "Vpc", "cbs": "Cbs", "tag": "Tag", "billing": "Billing", "sts": "Sts"}
+CLASS_NAMES = {
+    "cvm": "Cvm", "vpc": "Vpc", "cbs": "Cbs", "tag": "Tag", "billing": "Billing", "sts": "Sts", "monitor": "Monitor",
+}
 
 SECRET_ID = "AKIDmockcvmTESTsecretid00000000000"
 SECRET_KEY = "mockcvmTESTsecretkey0000000000000"

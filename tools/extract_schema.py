@@ -24,6 +24,7 @@ SERVICES = {
     "tag": "v20180813",
     "billing": "v20180709",
     "sts": "v20180813",
+    "monitor": "v20180724",
 }
 OUT = Path(__file__).resolve().parent.parent / "mockcvm" / "schema"
 

@@ -19,7 +19,7 @@ from mockcvm.errors import InvalidParameter, InvalidParameterValue, MissingParam
 Member = list[Any]  # [type, member_type, required, output_required]
 
 _SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts")
+SERVICES = ("cvm", "vpc", "cbs", "tag", "billing", "sts", "monitor")
 INT64 = (-(2**63), 2**63 - 1)
 #: Flattened numbers: ASCII digits only (Python's int() and float() also take "²", "٣", "1_0", "nan", "inf").
 _INTEGER = re.compile(r"-?[0-9]{1,20}\Z")

@@ -12,6 +12,8 @@ from mockcvm import Cloud
 from tests import sdk
 from tests.release.helpers import OTHER_ZONE, ZONE, api, assert_shape, instance, refused, run_instances
 
+pytestmark = pytest.mark.cloud_options(transitions="immediate")  # ATTACHING/DETACHING: tests/cbs/test_lifecycle.py
+
 
 @pytest.fixture
 def cbs(cloud: Cloud) -> Any:

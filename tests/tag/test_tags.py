@@ -147,7 +147,7 @@ def test_changes_refuse_bad_input_and_change_nothing(cloud: Cloud, tag: Any, cvm
         ("TagResources", "InvalidParameterValue.UinInvalid",
          {"ResourceList": [f"qcs::cvm:{REGION}:uin/999:instance/{ins}"], "Tags": [{"TagKey": "a", "TagValue": "1"}]}),
         ("TagResources", "InvalidParameterValue.ResourcePrefixInvalid",
-         {"ResourceList": [f"qcs::cvm:{REGION}::image/img-12345678"], "Tags": [{"TagKey": "a", "TagValue": "1"}]}),
+         {"ResourceList": [f"qcs::cvm:{REGION}::bucket/bkt-12345678"], "Tags": [{"TagKey": "a", "TagValue": "1"}]}),
         ("ModifyResourceTags", "InvalidParameterValue.DeleteTagsParamError",
          {"Resource": resource, "ReplaceTags": [{"TagKey": "a", "TagValue": "1"}], "DeleteTags": [{"TagKey": "a"}]}),
         ("ModifyResourceTags", "InvalidParameterValue.ResourceIdInvalid",

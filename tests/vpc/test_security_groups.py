@@ -179,7 +179,7 @@ def test_security_groups_are_tag_resources(cloud: Cloud, vpc: Any) -> None:
     group_id = make_group(vpc, Tags=[{"Key": "team", "Value": "a"}])
     found = api(sdk.client("tag"), "GetResources", TagFilters=[{"TagKey": "team"}])["ResourceTagMappingList"]
     uin = cloud.default_account
-    assert [r["Resource"] for r in found] == [f"qcs::vpc:ap-guangzhou:uin/{uin}:securitygroup/{group_id}"]
+    assert [r["Resource"] for r in found] == [f"qcs::cvm:ap-guangzhou:uin/{uin}:sg/{group_id}"]
 
 
 def test_async_client_associates_groups(cloud: Cloud, vpc: Any, cvm: Any) -> None:

@@ -128,6 +128,7 @@ class BillingBackend:
         )
         rate = instance_price(self.world, instance.instance_type, "hour") if charged else ZERO
         self.set_rate(instance.uin, instance.instance_id, INSTANCE_REASON, rate)
+        self.world.monitor.instance_changed(instance)  # when it runs: the metrics' timeline
 
     def set_rate(self, uin: str, resource_id: str, reason: str, rate_per_hour: Decimal) -> None:
         """Charge ``resource_id`` ``rate_per_hour`` yuan from now on (0 stops charging)."""

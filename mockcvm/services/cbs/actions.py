@@ -27,8 +27,12 @@ def detach_disks(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("cbs", "DescribeDisks")
 def describe(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, page = ctx.world.cbs.describe(ctx.account.uin, ctx.region, params)
-    return {"TotalCount": total, "DiskSet": [DISK.render(d) for d in page]}
+    cbs = ctx.world.cbs
+    total, page = cbs.describe(ctx.account.uin, ctx.region, params)
+    rendered = [DISK.render(d) for d in page]
+    for disk in page:
+        cbs.in_flight.seen(disk)  # a transitional state is shown once (the `transitions` option)
+    return {"TotalCount": total, "DiskSet": rendered}
 
 
 @action("cbs", "TerminateDisks")

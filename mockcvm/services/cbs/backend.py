@@ -15,12 +15,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.engine.resources import Filter, Store
+from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
+from mockcvm.services.cbs.auto_snapshots import AutoSnapshotPolicies
 from mockcvm.services.cbs.models import (
     ATTACHED,
+    ATTACHING,
     CLOUD_DISK_TYPES,
     DATA_DISK,
+    DETACHING,
     DISK,
     LOCAL_DISK_TYPES,
     POSTPAID,
@@ -29,6 +33,9 @@ from mockcvm.services.cbs.models import (
     UNATTACHED,
     Disk,
 )
+from mockcvm.services.cbs.operations import DiskOperations
+from mockcvm.services.cbs.prepaid import BIN_DAYS, DAY, PrepaidDisks, read_prepaid
+from mockcvm.services.cbs.snapshots import Snapshots
 from mockcvm.services.cvm.models import INSTANCE_ID
 from mockcvm.services.tag.validation import check_tags
 
@@ -40,11 +47,9 @@ MIN_SIZE, MAX_SIZE = 10, 32000
 MAX_CREATE = 50
 MAX_DISKS_PER_CALL = 100
 MAX_DATA_DISKS_PER_INSTANCE = 20
-PERIODS = (*range(1, 13), 24, 36, 48, 60)
 #: Instance states a disk can be attached in or detached from (not launching, in the bin or going).
 ATTACHABLE_STATES = ("RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING")
 RATE_REASON = "disk"
-MONTH = 30 * 86400
 
 
 class CbsBackend:
@@ -57,6 +62,14 @@ class CbsBackend:
                     "instance-name": Filter(lambda d: self._instance_field(d, "name")),
                 }
             )
+        )
+        self.prepaid = PrepaidDisks(self)
+        self.ops = DiskOperations(self)
+        self.snapshots = Snapshots(self)
+        self.auto_snapshots = AutoSnapshotPolicies(self)
+        #: Disks with an attach, detach or resize in flight (ATTACHING, DETACHING, EXPANDING).
+        self.in_flight: InFlight[Disk] = InFlight(
+            world.timeline, world.options.transitions, world.options.duration("transition"), self._settle
         )
 
     # -- hooks (docs/internals.md) ---------------------------------------------------------------------------
@@ -108,6 +121,7 @@ class CbsBackend:
         )
         spec["DiskId"] = disk.disk_id
         self.add(disk)
+        self.prepaid.schedule(disk)
 
     def instance_released(self, instance: Instance, release_prepaid_data_disks: bool) -> None:
         """Apply the release rules to the instance's disks: the system disk and non-elastic disks are deleted;
@@ -121,10 +135,12 @@ class CbsBackend:
             else:
                 goes = disk.delete_with_instance
             if goes:
-                self._delete(disk)
+                self.delete(disk)
             else:
-                disk.state, disk.instance_id = UNATTACHED, None
+                self.in_flight.forget(disk)
+                disk.state, disk.instance_id, disk.settles_to = UNATTACHED, None, None
                 self.disks.changed(disk)
+                self.prepaid.kept_after_instance(disk)
 
     # -- reads -----------------------------------------------------------------------------------------------
 
@@ -174,29 +190,36 @@ class CbsBackend:
         zone = params["Placement"]["Zone"]
         if zone not in {z.zone for z in REGIONS[region].zones}:
             raise InvalidParameterValue(f"The zone {zone!r} is not a zone of {region}.")
+        snapshot = None
         if params.get("SnapshotId"):
-            raise ApiError(f"The snapshot {params['SnapshotId']} does not exist.", code="InvalidSnapshotId.NotFound")
-        if "DiskSize" not in params:
+            snapshot = self.snapshots.usable(uin, region, params["SnapshotId"])
+            if snapshot.zone != zone:
+                raise ApiError(
+                    f"The snapshot {snapshot.snapshot_id} is in {snapshot.zone}; a disk is created from it in its "
+                    "own zone only.",
+                    code="ResourceUnavailable.ZoneNotMatch",
+                )
+        if "DiskSize" not in params and snapshot is None:
             raise MissingParameter("CreateDisks needs DiskSize (or a SnapshotId).")
-        size = params["DiskSize"]
+        size = params.get("DiskSize", snapshot.disk_size if snapshot else 0)
         if not MIN_SIZE <= size <= MAX_SIZE:
             raise InvalidParameterValue(f"DiskSize must be between {MIN_SIZE} and {MAX_SIZE} GB, got {size}.")
+        if snapshot is not None and size < snapshot.disk_size:
+            raise ApiError(
+                f"DiskSize {size} GB is smaller than the snapshot {snapshot.snapshot_id} ({snapshot.disk_size} GB).",
+                code="InvalidParameter.DiskSizeNotMatch",
+            )
         count = params.get("DiskCount", 1)
         if not 1 <= count <= MAX_CREATE:
             raise ApiError(
                 f"DiskCount must be between 1 and {MAX_CREATE}, got {count}.",
                 code="InvalidParameterValue.LimitExceeded",
             )
-        deadline = None
-        renew_flag = ""
+        period, renew_flag = 0, ""
         if charge_type == PREPAID:
-            prepaid = params.get("DiskChargePrepaid")
-            if not prepaid:
-                raise MissingParameter("A PREPAID disk needs DiskChargePrepaid.Period.")
-            if prepaid["Period"] not in PERIODS:
-                raise InvalidParameterValue(f"DiskChargePrepaid.Period must be one of {PERIODS}.")
-            deadline = self.world.now + prepaid["Period"] * MONTH
-            renew_flag = prepaid.get("RenewFlag", "NOTIFY_AND_MANUAL_RENEW")
+            period, renew_flag = read_prepaid(params.get("DiskChargePrepaid"), "A PREPAID disk")
+            total = self.prepaid.month_price(size) * period * count
+            self.prepaid.check_balance(uin, total, f"{count} prepaid disk(s) of {size} GB for {period} month(s)")
         tags = check_tags((t["Key"], t["Value"]) for t in params.get("Tags", []))
         ids = []
         for _ in range(count):
@@ -212,13 +235,14 @@ class CbsBackend:
                 created_time=self.world.now,
                 name=params.get("DiskName", ""),
                 project_id=params["Placement"].get("ProjectId", 0),
-                deadline=deadline,
-                renew_flag=renew_flag,
-                encrypt=params.get("Encrypt") == "ENCRYPT",
+                encrypt=params.get("Encrypt") == "ENCRYPT" or (snapshot is not None and snapshot.encrypt),
+                snapshot_id=snapshot.snapshot_id if snapshot else "",
                 shareable=params.get("Shareable", False),
                 tags=dict(tags),
             )
             self.add(disk)
+            if charge_type == PREPAID:
+                self.prepaid.start(disk, period, renew_flag, f"disk prepaid {period} month(s)")
             ids.append(disk.disk_id)
         return ids
 
@@ -234,6 +258,7 @@ class CbsBackend:
         instance = self._instance(uin, region, params["InstanceId"])
         for disk in disks:
             self._check_movable(disk)
+            self.check_usable(disk)
             if disk.attached:
                 raise ApiError(
                     f"The disk {disk.disk_id} is already attached to {disk.instance_id}; detach it first.",
@@ -254,17 +279,20 @@ class CbsBackend:
             )
         delete_with_instance = params.get("DeleteWithInstance")
         for disk in disks:
-            disk.state, disk.instance_id, disk.last_instance_id = ATTACHED, instance.instance_id, instance.instance_id
+            disk.state, disk.instance_id, disk.last_instance_id = ATTACHING, instance.instance_id, instance.instance_id
+            disk.settles_to = ATTACHED
             if delete_with_instance is not None:
                 disk.delete_with_instance = bool(delete_with_instance)
             self.disks.changed(disk)
             instance.data_disks.append(disk.to_instance_data_disk())
+            self.in_flight.begin(disk, f"attach {disk.disk_id}")
 
     def detach(self, uin: str, region: str, params: dict[str, Any]) -> None:
         disks = self._existing_all(uin, region, params["DiskIds"])
         wanted = params.get("InstanceId")
         for disk in disks:
             self._check_movable(disk)
+            self.check_usable(disk)
             if disk.instance_id is None:
                 raise ApiError(f"The disk {disk.disk_id} is not attached.", code="InvalidDisk.NotSupported")
             if wanted is not None and disk.instance_id != wanted:
@@ -283,18 +311,27 @@ class CbsBackend:
                     code="InvalidInstance.NotSupported",
                 )
         for disk in disks:
-            self._detach(disk)
+            disk.state, disk.settles_to = DETACHING, UNATTACHED
+            self.disks.changed(disk)
+            self.in_flight.begin(disk, f"detach {disk.disk_id}")
 
     def terminate(self, uin: str, region: str, disk_ids: list[str]) -> None:
+        """A postpaid disk is deleted; a prepaid one goes into the recycle bin, and out of it for good."""
         disks = self._existing_all(uin, region, disk_ids)
         for disk in disks:
+            if disk in self.in_flight:
+                raise self.busy(disk)
             if disk.attached:
                 raise ApiError(
                     f"The disk {disk.disk_id} is attached to {disk.instance_id}; detach it before terminating it.",
                     code="ResourceUnavailable.NotSupported",
                 )
         for disk in disks:
-            self._delete(disk)
+            if disk.charge_type == PREPAID and not disk.in_bin:
+                self.prepaid.stop(disk)
+                self.prepaid.to_bin(disk, self.world.now + BIN_DAYS * DAY)
+            else:
+                self.delete(disk)
 
     # -- internals -------------------------------------------------------------------------------------------
 
@@ -332,7 +369,34 @@ class CbsBackend:
                 code="ResourceUnavailable.NotPortable",
             )
 
-    def _detach(self, disk: Disk) -> None:
+    def check_usable(self, disk: Disk) -> None:
+        """Refuse an operation on a disk in the recycle bin or with another operation in flight."""
+        if disk.bin_deadline is not None:
+            raise ApiError(
+                f"The disk {disk.disk_id} is expired or in the recycle bin; renew it with RenewDisk first.",
+                code="ResourceUnavailable.Expire",
+            )
+        if disk in self.in_flight:
+            raise self.busy(disk)
+
+    @staticmethod
+    def busy(disk: Disk) -> ApiError:
+        return ApiError(
+            f"The disk {disk.disk_id} is {disk.state}; wait until the operation in progress finishes.",
+            code="InvalidDisk.Busy",
+        )
+
+    def _settle(self, disk: Disk) -> None:
+        settled, disk.settles_to = disk.settles_to, None
+        if settled is None or disk.released:
+            return
+        if settled == UNATTACHED and disk.instance_id is not None:
+            self.detach_now(disk)
+        else:
+            disk.state = settled
+            self.disks.changed(disk)
+
+    def detach_now(self, disk: Disk) -> None:
         host_id = disk.instance_id
         if host_id is None:
             return
@@ -342,13 +406,28 @@ class CbsBackend:
         disk.state, disk.instance_id = UNATTACHED, None
         self.disks.changed(disk)
 
-    def _delete(self, disk: Disk) -> None:
+    def delete(self, disk: Disk) -> None:
+        """The disk is gone for good (rates stop, events are cancelled, the Tag service forgets it)."""
+        self.in_flight.forget(disk)
+        self.prepaid.stop(disk)
+        self.auto_snapshots.disk_deleted(disk.disk_id)
         if disk.charge_type == POSTPAID:
             self._rate(disk, Decimal(0))
         disk.released = True
         disk.state, disk.instance_id = UNATTACHED, None
         self.disks.remove(disk)
         self.world.tag.untrack(disk.uin, "volume", disk.disk_id)
+
+    def sync_instance_view(self, disk: Disk) -> None:
+        """Show the disk's current flags in its instance's ``DataDisks``."""
+        host = self.world.tag.find_instance(disk.uin, disk.region, disk.instance_id) if disk.instance_id else None
+        if host is not None:
+            for spec in host.data_disks:
+                if spec.get("DiskId") == disk.disk_id:
+                    spec["DeleteWithInstance"] = disk.delete_with_instance
+
+    def set_hourly_rate(self, disk: Disk, rate: Decimal) -> None:
+        self._rate(disk, rate)
 
     def _rate(self, disk: Disk, rate: Decimal) -> None:
         self.world.billing.set_rate(disk.uin, disk.disk_id, RATE_REASON, rate)

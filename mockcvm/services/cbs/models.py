@@ -9,9 +9,18 @@ from mockcvm import clock
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind
 
-# DiskState values the fake uses (the API also has ATTACHING, DETACHING, EXPANDING, ROLLBACKING, DUMPING).
+# DiskState values the fake uses (the API also has DUMPING).
 ATTACHED = "ATTACHED"
 UNATTACHED = "UNATTACHED"
+ATTACHING = "ATTACHING"
+DETACHING = "DETACHING"
+EXPANDING = "EXPANDING"
+ROLLBACKING = "ROLLBACKING"
+#: In the disk recycle bin: an expired prepaid disk, or a prepaid disk returned with TerminateDisks.
+TORECYCLE = "TORECYCLE"
+AUTO_RENEW = "NOTIFY_AND_AUTO_RENEW"
+MANUAL_RENEW = "NOTIFY_AND_MANUAL_RENEW"
+RENEW_FLAGS = (AUTO_RENEW, MANUAL_RENEW, "DISABLE_NOTIFY_AND_MANUAL_RENEW")
 SYSTEM_DISK = "SYSTEM_DISK"
 DATA_DISK = "DATA_DISK"
 PREPAID = "PREPAID"
@@ -46,6 +55,11 @@ class Disk:
     shareable: bool = False
     tags: dict[str, str] = field(default_factory=dict)
     released: bool = False
+    #: The state the disk settles into while an operation is in flight (ATTACHING -> ATTACHED, ...).
+    settles_to: Optional[str] = None
+    #: When a disk in the recycle bin is released for good.
+    bin_deadline: Optional[float] = None
+    snapshot_id: str = ""
     #: ``created_time`` as the API shows it, formatted once (Describe calls read it for every row).
     created_text: str = field(init=False, repr=False)
 
@@ -56,6 +70,10 @@ class Disk:
     def attached(self) -> bool:
         return self.instance_id is not None
 
+    @property
+    def in_bin(self) -> bool:
+        return self.state == TORECYCLE
+
     def to_instance_data_disk(self) -> dict[str, Any]:
         """How the disk reads in an instance's ``DataDisks`` (DescribeInstances) once attached to it."""
         return {
@@ -65,6 +83,13 @@ class Disk:
             "DeleteWithInstance": self.delete_with_instance,
             "Encrypt": self.encrypt,
         }
+
+
+def _days_left(disk: Disk) -> int:
+    """Whole days from now to a prepaid disk's deadline (-1 for postpaid disks)."""
+    if disk.deadline is None:
+        return -1
+    return int((disk.deadline - clock.now()) // 86400)
 
 
 #: The cloud disk as a resource kind: the ``Disk`` object of DescribeDisks, its filters and its codes (the
@@ -103,7 +128,9 @@ DISK: Kind[Disk] = Kind(
             "CdcId": "",
             "DedicatedClusterId": "",
         },
-        "IsReturnable": lambda d: d.charge_type == PREPAID,
+        "IsReturnable": lambda d: d.charge_type == PREPAID and not d.in_bin,
+        "Rollbacking": lambda d: d.state == ROLLBACKING,
+        "RollbackPercent": lambda d: 0 if d.state == ROLLBACKING else 100,
         "DeadlineTime": lambda d: clock.spaced(d.deadline) if d.charge_type == PREPAID and d.deadline is not None
         else None,
         "Attached": lambda d: d.attached,
@@ -112,7 +139,7 @@ DISK: Kind[Disk] = Kind(
         "DiskChargeType": lambda d: d.charge_type,
         "Portable": lambda d: d.portable,
         "SnapshotAbility": lambda d: True,
-        "DifferDaysOfDeadline": lambda d: -1,
+        "DifferDaysOfDeadline": lambda d: _days_left(d),
         "Shareable": lambda d: d.shareable,
         "CreateTime": lambda d: d.created_text,
         "InstanceType": lambda d: "CVM",

@@ -11,12 +11,14 @@ Tags must therefore change through this service (or be given at creation), never
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Protocol
 
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.engine.resources import TAG_KEYS, TAG_PAIRS, TAG_VALUES
 from mockcvm.errors import ApiError, InvalidParameterValue
-from mockcvm.services.tag.names import ResourceName, format_name, parse_name
+from mockcvm.services.tag.catalog import TagCatalog
+from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_name
+from mockcvm.services.tag.projects import Projects
 from mockcvm.services.tag.validation import check_key, check_room, check_tags
 
 if TYPE_CHECKING:
@@ -65,6 +67,10 @@ class TagBackend:
         #: uin -> the resources that carry at least one tag, in the order they got their first tag.
         self._tagged: dict[str, OrderedIndex[str, Tracked]] = {}
         self._stores: Optional[dict[str, Any]] = None
+        #: uin -> resource id -> released resources (their region, project and last tags name their bills).
+        self._retired: dict[str, dict[str, Taggable]] = {}
+        self.catalog = TagCatalog(self)
+        self.projects = Projects(world)
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
@@ -76,10 +82,22 @@ class TagBackend:
 
     def untrack(self, uin: str, prefix: str, resource_id: str) -> None:
         key = f"{prefix}/{resource_id}"
-        self._entries.get(uin, {}).pop(key, None)
+        gone = self._entries.get(uin, {}).pop(key, None)
+        if gone is not None:
+            self._retired.setdefault(uin, {})[resource_id] = gone.resource
         tagged = self._tagged.get(uin)
         if tagged is not None:
             tagged.remove(key)
+
+    def resource_of(self, uin: str, resource_id: str) -> Optional[Taggable]:
+        """The resource ``resource_id`` of ``uin``, live or released (its id prefix names its kind)."""
+        id_prefix = resource_id.partition("-")[0] + "-"
+        for kind, naming in KINDS.items():
+            if naming.id_prefix == id_prefix:
+                entry = self._entries.get(uin, {}).get(f"{kind}/{resource_id}")
+                if entry is not None:
+                    return entry.resource
+        return self._retired.get(uin, {}).get(resource_id)
 
     def find(self, uin: str, prefix: str, resource_id: str) -> Optional[Taggable]:
         entry = self._entry(uin, f"{prefix}/{resource_id}")
@@ -116,8 +134,8 @@ class TagBackend:
             vpc = world.vpc
             stores = self._stores = {
                 "instance": world.cvm.instances, "volume": world.cbs.disks, "eip": vpc.addresses,
-                "vpc": vpc.network.vpcs, "subnet": vpc.network.subnets, "securitygroup": vpc.security_groups.groups,
-                "eni": vpc.interfaces.interfaces,
+                "vpc": vpc.network.vpcs, "subnet": vpc.network.subnets, "sg": vpc.security_groups.groups,
+                "eni": vpc.interfaces.interfaces, "snapshot": world.cbs.snapshots.store,
             }
         return stores[prefix]
 
@@ -131,6 +149,26 @@ class TagBackend:
     def instance_released(self, instance: Instance) -> None:
         """Forget ``instance``: its tags disappear from GetResources."""
         self.untrack(instance.uin, "instance", instance.instance_id)
+
+    def tagged_entries(self, uin: str) -> Iterator[Tracked]:
+        """The account's live resources that carry at least one tag."""
+        tagged = self._tagged.get(uin)
+        if tagged is not None:
+            for entry in tagged:
+                if not entry.resource.released:
+                    yield entry
+
+    def resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:
+        """The resource a six-part name names (None if unknown or released); a malformed name is refused."""
+        return self._resolve(uin, text)
+
+    def apply(self, entry: Tracked, added: dict[str, str], removed: Iterable[str]) -> None:
+        """Change one resource's tags (already checked) and keep the index in step."""
+        tags = entry.resource.tags
+        for key in removed:
+            tags.pop(key, None)
+        tags.update(added)
+        self._changed(entry)
 
     def _resolve(self, uin: str, text: str) -> tuple[ResourceName, Optional[Tracked]]:
         name = parse_name(text, uin)
@@ -161,7 +199,7 @@ class TagBackend:
             for text in resource_list:
                 _name, entry = self._resolve(uin, text)
                 if entry is not None and entry.resource.tags and _matches(entry.resource.tags, filters):
-                    mappings.append(_mapping(entry.name, entry.resource))
+                    mappings.append(_mapping(text, entry.resource))  # answered as given
             return mappings, ""
         page: list[dict[str, Any]] = []
         last_seq = 0

@@ -1,8 +1,13 @@
 """Six-part resource names (资源六段式): ``qcs::<service>:<region>:<account>:<prefix>/<id>``.
 
-The account part is ``uin/<uin>`` or empty (``qcs::cvm:ap-guangzhou::instance/ins-12345678``). mockcvm keeps
-tags of ``instance/ins-…``, ``eip/eip-…`` and ``volume/disk-…`` under the ``cvm`` service and of
-``vpc/vpc-…``, ``subnet/subnet-…``, ``securitygroup/sg-…`` and ``eni/eni-…`` under the ``vpc`` service.
+The account part is ``uin/<uin>`` or empty (``qcs::cvm:ap-guangzhou::instance/ins-12345678``). Every taggable
+kind of the faked services has one canonical name (the one GetResources lists without a ResourceList), and the
+other spellings that real tools write are accepted for it: Cloud Custodian names EIPs
+``qcs::vpc:<region>:<account>:eip/eip-…``, disks ``qcs::cbs:<region>:<account>:instance/disk-…`` and snapshots
+``qcs::cbs:<region>:<account>:volume/snap-…``. A name is answered as it was given.
+
+The kind of a name is read from its (service, prefix) pair and its id's prefix together; a pair that no kind
+accepts is refused with the code of the part that is wrong.
 """
 
 from __future__ import annotations
@@ -12,17 +17,44 @@ from typing import NamedTuple
 from mockcvm.errors import ApiError
 from mockcvm.regions import REGIONS
 
-#: resource prefix -> the id prefix its ids carry
-PREFIXES = {"instance": "ins-", "eip": "eip-", "volume": "disk-", "vpc": "vpc-", "subnet": "subnet-",
-            "securitygroup": "sg-", "eni": "eni-"}
-#: resource prefix -> the service its six-part name carries (cvm unless listed)
-SERVICES = {"vpc": "vpc", "subnet": "vpc", "securitygroup": "vpc", "eni": "vpc"}
+
+class NameKind(NamedTuple):
+    """One taggable kind: its canonical (service, prefix), its id prefix and the other (service, prefix) pairs
+    accepted for it."""
+
+    service: str
+    prefix: str
+    id_prefix: str
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+#: kind (the canonical prefix) -> its naming. ``track(kind, ...)`` in the backend uses these keys.
+KINDS: dict[str, NameKind] = {
+    "instance": NameKind("cvm", "instance", "ins-"),
+    "eip": NameKind("cvm", "eip", "eip-", (("vpc", "eip"),)),
+    "volume": NameKind("cvm", "volume", "disk-", (("cbs", "volume"), ("cbs", "instance"), ("cbs", "disk"))),
+    "snapshot": NameKind("cvm", "snapshot", "snap-", (("cbs", "snapshot"), ("cbs", "volume"))),
+    "image": NameKind("cvm", "image", "img-", (("cvm", "instance"),)),
+    "vpc": NameKind("vpc", "vpc", "vpc-"),
+    "subnet": NameKind("vpc", "subnet", "subnet-"),
+    "sg": NameKind("cvm", "sg", "sg-", (("vpc", "sg"), ("vpc", "securitygroup"))),
+    "eni": NameKind("vpc", "eni", "eni-"),
+    "keypair": NameKind("cvm", "keypair", "skey-"),
+}
+
+#: (service, prefix, id prefix) -> kind, every accepted spelling.
+_SPELLINGS: dict[tuple[str, str, str], str] = {}
+for _kind, _naming in KINDS.items():
+    for _service, _prefix in ((_naming.service, _naming.prefix), *_naming.aliases):
+        _SPELLINGS[(_service, _prefix, _naming.id_prefix)] = _kind
+SERVICES = frozenset(service for service, _prefix, _id in _SPELLINGS)
+PREFIXES = frozenset(prefix for _service, prefix, _id in _SPELLINGS)
 
 
 class ResourceName(NamedTuple):
     region: str
     uin: str  # "" when the name leaves the account part empty
-    prefix: str  # instance / eip / volume
+    prefix: str  # the kind: instance / eip / volume / snapshot / ...
     resource_id: str
 
     @property
@@ -30,24 +62,28 @@ class ResourceName(NamedTuple):
         return f"{self.prefix}/{self.resource_id}"
 
 
-def format_name(region: str, uin: str, prefix: str, resource_id: str) -> str:
-    return f"qcs::{SERVICES.get(prefix, 'cvm')}:{region}:uin/{uin}:{prefix}/{resource_id}"
+def format_name(region: str, uin: str, kind: str, resource_id: str) -> str:
+    """The canonical six-part name of a resource of ``kind``."""
+    naming = KINDS[kind]
+    return f"qcs::{naming.service}:{region}:uin/{uin}:{naming.prefix}/{resource_id}"
 
 
 def parse_name(text: str, caller_uin: str) -> ResourceName:
-    """Read a six-part name; refuse (whole request) anything that is not a CVM-family name of the caller."""
+    """Read a six-part name; refuse (whole request) anything that is not a name of a taggable kind of the
+    caller."""
     parts = text.split(":")
     if len(parts) != 6 or parts[0] != "qcs" or parts[1] != "" or "/" not in parts[5]:
         raise ApiError(
             f"The resource {text!r} is not a six-part resource name; expected "
-            "qcs::cvm:<region>:uin/<uin>:instance/<instance-id>.",
+            "qcs::<service>:<region>:uin/<uin>:<prefix>/<id>, such as "
+            "qcs::cvm:ap-guangzhou:uin/100000000001:instance/ins-1a2b3c4d.",
             code="InvalidParameterValue.ResourceDescriptionError",
         )
     _, _, service, region, account, tail = parts
-    if service not in ("cvm", "vpc"):
+    if service not in SERVICES:
         raise ApiError(
-            f"The service {service!r} in {text!r} is not one mockcvm keeps tags for; it keeps cvm "
-            "instance, eip and volume tags and vpc vpc, subnet, securitygroup and eni tags.",
+            f"The service {service!r} in {text!r} is not one mockcvm keeps tags for; it keeps tags of "
+            f"{', '.join(sorted(SERVICES))} resources.",
             code="InvalidParameterValue.ServiceTypeInvalid",
         )
     if region not in REGIONS:
@@ -63,16 +99,20 @@ def parse_name(text: str, caller_uin: str) -> ResourceName:
             )
         uin = account[4:]
     prefix, _, resource_id = tail.partition("/")
-    if prefix not in PREFIXES or SERVICES.get(prefix, "cvm") != service:
-        known = ", ".join(p for p in PREFIXES if SERVICES.get(p, "cvm") == service)
+    if prefix not in PREFIXES:
         raise ApiError(
-            f"The resource prefix {prefix!r} in {text!r} is not one of the {service} prefixes ({known}).",
+            f"The resource prefix {prefix!r} in {text!r} is not one of {', '.join(sorted(PREFIXES))}.",
             code="InvalidParameterValue.ResourcePrefixInvalid",
         )
-    if not resource_id.startswith(PREFIXES[prefix]):
+    id_prefix = resource_id.partition("-")[0] + "-"
+    kind = _SPELLINGS.get((service, prefix, id_prefix))
+    if kind is None:
+        expected = sorted(
+            f"{s}:…:{p}/{i}xxxxxxxx" for (s, p, i) in _SPELLINGS if s == service and p == prefix
+        )
         raise ApiError(
-            f"The resource id {resource_id!r} in {text!r} does not look like a {prefix} id "
-            f"({PREFIXES[prefix]}xxxxxxxx).",
+            f"The resource id {resource_id!r} in {text!r} is not an id that {service} names with the prefix "
+            f"{prefix!r}; expected {' or '.join(expected) or 'another service or prefix'}.",
             code="InvalidParameterValue.ResourceIdInvalid",
         )
-    return ResourceName(region, uin, prefix, resource_id)
+    return ResourceName(region, uin, kind, resource_id)

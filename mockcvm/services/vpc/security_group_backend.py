@@ -96,7 +96,7 @@ class SecurityGroupBackend:
 
     def _add(self, group: SecurityGroup) -> None:
         self.groups.add(group)
-        self.world.tag.track("securitygroup", group.group_id, group)
+        self.world.tag.track("sg", group.group_id, group)
 
     def delete(self, uin: str, region: str, group_id: str) -> None:
         group = self.groups.existing(uin, region, group_id)
@@ -106,7 +106,7 @@ class SecurityGroupBackend:
                            code="ResourceInUse")
         self.groups.remove(group)
         group.released = True
-        self.world.tag.untrack(uin, "securitygroup", group_id)
+        self.world.tag.untrack(uin, "sg", group_id)
 
     def _user_of(self, group: SecurityGroup) -> Optional[str]:
         for instance in self.world.cvm.instances_in(group.uin, group.region):
