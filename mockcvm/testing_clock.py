@@ -1,17 +1,18 @@
 """A test's hand on the clock: freeze time, move it forward (``tick``, ``move_to``), read it (``now``).
 
 The fake reads time from ``time.time()`` (mockcvm/clock.py), so whatever moves ``time.time()`` moves the fake
-and the code under test together. :class:`CvmClock` is that mover. It works through freezegun by default, and
-drives time-machine instead when a time-machine travel is already active when the clock starts (or when asked
-to):
+and the code under test together. :class:`CvmClock` is that mover. It drives time-machine when time-machine is
+installed (a travel costs the same whatever the size of the program) and freezegun otherwise (a freeze scans every
+loaded module, a few milliseconds each time), with the same behaviour:
 
-- ``CvmClock.start(start)`` with no time library active: starts a freezegun ``freeze_time(start)`` of its own,
-  and stops it in ``stop()``.
+- ``CvmClock.start(start)`` with no time library active: starts a time-machine ``travel(start, tick=False)`` of
+  its own (``prefer="freezegun"``, or time-machine not installed: a freezegun ``freeze_time(start)``, which
+  answers pytest's own timing modules real time so that ``pytest --durations`` stays true), and stops it in
+  ``stop()``.
 - a freezegun freeze already active (started by an earlier fixture): the clock drives that freeze, and leaves
   it running in ``stop()``.
-- a time-machine travel already active, or ``prefer="time-machine"``, or freezegun not installed: the clock
-  drives the innermost time-machine travel (``shift``/``move_to``), starting one of its own (``tick=False``) if
-  none is active.
+- a time-machine travel already active, or ``prefer="time-machine"``: the clock drives the innermost
+  time-machine travel (``shift``/``move_to``), starting one of its own if none is active.
 
 Time only moves forward: the fake never undoes what happened (a released instance stays released), so ``tick``
 refuses a negative step and ``move_to`` an earlier moment, with ``ValueError``. If the test starts a freezegun
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 Moment = Union[datetime, str, float, int]
 
 BACKENDS = ("freezegun", "time-machine")
+#: The pytest modules that time tests: freezegun answers them real time, so ``pytest --durations`` stays true.
+#: Not the whole ``_pytest`` package: freezegun looks five frames up, and a test's own ``time.time()`` is called
+#: from within five frames of ``_pytest.python``.
+PYTEST_TIMING = ["_pytest.runner", "_pytest.timing", "_pytest.terminal", "_pytest.junitxml"]
 
 #: How ``time.sleep`` and ``asyncio.sleep`` behave while a clock runs: wait for real, or move the clock.
 SleepMode = Literal["real", "advance"]
@@ -116,9 +121,10 @@ class CvmClock:
         """Freeze time at ``start`` (default: now, to the whole second) or adopt the freeze/travel already
         active.
 
-        ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (time-machine if a travel is active, else
-        freezegun). With an adopted freeze or travel, ``start`` moves it (forward only). ``sleep="advance"``
-        makes ``time.sleep`` and ``asyncio.sleep`` move this clock instead of waiting, until ``stop()``.
+        ``prefer`` is ``"freezegun"``, ``"time-machine"`` or None (an active freeze or travel is adopted;
+        otherwise time-machine if it is installed, else freezegun). With an adopted freeze or travel, ``start``
+        moves it (forward only). ``sleep="advance"`` makes ``time.sleep`` and ``asyncio.sleep`` move this clock
+        instead of waiting, until ``stop()``.
         """
         if prefer is not None and prefer not in BACKENDS:
             raise MockcvmError(f"prefer={prefer!r}: use one of {', '.join(BACKENDS)} (or None to detect)")
@@ -137,7 +143,8 @@ class CvmClock:
                     "cvm_clock needs a time library to freeze time: pip install freezegun (or time-machine)"
                 )
             prefer = "time-machine"
-        if prefer == "time-machine" or (prefer is None and time_machine_active()):
+        if prefer == "time-machine" or (prefer is None and (time_machine_active() or (
+                not freezegun_active() and _installed("time_machine")))):
             made = cls._start_time_machine(moment)
         elif freezegun_active():
             from freezegun.api import freeze_factories
@@ -149,7 +156,7 @@ class CvmClock:
             from freezegun import freeze_time
 
             initial = moment or datetime.fromtimestamp(int(clock.now()), timezone.utc)
-            freezer = freeze_time(initial)
+            freezer = freeze_time(initial, ignore=PYTEST_TIMING)
             factory = freezer.start()
             made = cls("freezegun", factory, freezer)
         return made

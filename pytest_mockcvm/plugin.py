@@ -40,7 +40,7 @@ __all__ = ["SECRET_ID", "SECRET_KEY", "WORLD_FIXTURES"]
 MARKER = "mockcvm"
 
 #: Options the marker takes besides those of ``mock_cvm``.
-PLUGIN_OPTIONS = ("clock_start", "sleep", "assert_faults_fired")
+PLUGIN_OPTIONS = ("clock_start", "sleep", "clock_library", "assert_faults_fired")
 
 #: ini options: name -> (kind, help). The kind says how the text is read.
 INI_OPTIONS: dict[str, tuple[str, str]] = {
@@ -58,6 +58,7 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "balance": ("text", "starting cash balance of every account, in yuan"),
     "clock_start": ("text", "where cvm_clock starts, ISO 8601 UTC (default: now)"),
     "sleep": ("text", "under cvm_clock, 'advance': time.sleep and asyncio.sleep move the clock; 'real' (default)"),
+    "clock_library": ("text", "cvm_clock's time library: time-machine (default when installed) or freezegun"),
     "assert_faults_fired": ("bool", "fail a test whose injected faults did not all fire (default true)"),
 }
 
@@ -169,6 +170,9 @@ def _plugin_option(options: dict[str, tuple[Any, str]], name: str, default: Any)
     value, source = options.get(name, (default, ""))
     if name == "sleep" and value not in ("real", "advance"):
         pytest.fail(f"mockcvm option sleep={value!r} from {source}: use 'real' or 'advance'", pytrace=False)
+    if name == "clock_library" and value not in (None, "time-machine", "freezegun"):
+        pytest.fail(f"mockcvm option clock_library={value!r} from {source}: use 'time-machine' or 'freezegun'",
+                    pytrace=False)
     if name == "assert_faults_fired" and not isinstance(value, bool):
         pytest.fail(f"mockcvm option assert_faults_fired={value!r} from {source}: use True or False", pytrace=False)
     return value
@@ -181,7 +185,8 @@ def _activate(request: pytest.FixtureRequest, node: Any, fixture: str) -> Genera
             request.getfixturevalue("cvm_clock")  # freeze first: the world starts at the clock's now
         else:
             for name, what in (("clock_start", "sets where cvm_clock starts"),
-                               ("sleep", "says what sleeping does to cvm_clock")):
+                               ("sleep", "says what sleeping does to cvm_clock"),
+                               ("clock_library", "chooses cvm_clock's time library")):
                 if options.get(name, (None, ""))[1] == "@pytest.mark.mockcvm":
                     pytest.fail(
                         f"@pytest.mark.mockcvm({name}=...) {what}, but this test does not use cvm_clock; "
@@ -254,10 +259,10 @@ def cvm_clock(request: pytest.FixtureRequest) -> Iterator[CvmClock]:
 
     Starts at ``clock_start`` (marker or ini) or at the current second. With ``sleep="advance"`` (marker or
     ini) ``time.sleep`` and ``asyncio.sleep`` move this clock instead of waiting; the default, ``"real"``,
-    sleeps for real. Works through freezegun, or drives
-    time-machine when a travel is active or the test uses time-machine's ``time_machine`` fixture. Only
-    forward: the fake never undoes. Time is unfrozen after the test (a freeze or travel it adopted keeps
-    running).
+    sleeps for real. Drives time-machine when it is installed (or a travel is active, or the test uses the
+    ``time_machine`` fixture) and freezegun otherwise, or when a freezegun freeze is already active;
+    ``clock_library`` (marker or ini) chooses. Only forward: the fake never undoes. Time is unfrozen after the
+    test (a freeze or travel it adopted keeps running).
     """
     from mockcvm.testing_clock import CvmClock, freezegun_active, time_machine_active
 
@@ -265,7 +270,8 @@ def cvm_clock(request: pytest.FixtureRequest) -> Iterator[CvmClock]:
     start, source = options.get("clock_start", (None, ""))
     if source != "@pytest.mark.mockcvm" and (freezegun_active() or time_machine_active()):
         start = None  # a suite-wide default does not move a freeze or travel the test chose itself
-    prefer = "time-machine" if "time_machine" in request.fixturenames else None
+    prefer = "time-machine" if "time_machine" in request.fixturenames else _plugin_option(
+        options, "clock_library", None)
     clock = CvmClock.start(start, prefer=prefer, sleep=_plugin_option(options, "sleep", "real"))
     try:
         yield clock

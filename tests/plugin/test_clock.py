@@ -24,7 +24,7 @@ def test_clock_drives_the_fake_through_freezegun(pytester: pytest.Pytester) -> N
         START = datetime(2026, 1, 5, 4, 0, 0, tzinfo=timezone.utc)
 
 
-        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z")
+        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z", clock_library="freezegun")
         def test_world_starts_at_the_clock(cvm_clock: CvmClock, cvm):
             assert cvm_clock.backend == "freezegun"
             assert cvm_clock.now() == START
@@ -57,7 +57,7 @@ def test_clock_drives_the_fake_through_freezegun(pytester: pytest.Pytester) -> N
             cvm_clock.tick(-5)
 
 
-        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z")
+        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z", clock_library="freezegun")
         def test_own_freeze_inside_the_test(cvm, cvm_clock):
             from freezegun import freeze_time
 
@@ -150,7 +150,7 @@ def test_clock_cooperates_with_time_machine_and_an_earlier_freeze(pytester: pyte
             assert cvm_clock.now() == datetime(2029, 6, 1, 0, 2, tzinfo=timezone.utc)
 
 
-        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z")
+        @pytest.mark.mockcvm(clock_start="2026-01-05T04:00:00Z", clock_library="freezegun")
         @time_machine.travel("2027-01-01", tick=False)
         def test_time_machine_decorator_on_a_freezegun_clock(cvm_clock):
             pass

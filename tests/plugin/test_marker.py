@@ -11,7 +11,7 @@ pytest_plugins = ["pytester"]
 OPTIONS = (
     "region, transitions, verify_signatures, strict, allow_hosts, endpoints, seed, durations, prices, "
     "postpaid_terminate_to_bin, balance, allow_loopback, journal_size, scope, prepaid_refunds, catalogue, clock_start, "
-    "sleep, assert_faults_fired"
+    "sleep, clock_library, assert_faults_fired"
 )
 
 
