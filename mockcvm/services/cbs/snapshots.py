@@ -1,8 +1,9 @@
 """Snapshots of cloud disks: CreateSnapshot (CREATING -> NORMAL with ``Percent``, by the ``transitions`` option),
-DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, and CreateDisks from a snapshot.
+DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, CreateDisks and RunInstances from a snapshot, and the
+snapshots CVM's CreateImage takes (bound to their image: ``Images``, ``ImageCount``).
 
 A snapshot's storage is charged ``price("snapshot_gb_hour") * DiskSize`` per hour from creation until it is
-deleted (by DeleteSnapshots or at its ``Deadline``). A snapshot outlives its disk.
+deleted (by DeleteSnapshots, at its ``Deadline``, or with its image). A snapshot outlives its disk.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mockcvm.services.tag.validation import check_tags
 if TYPE_CHECKING:
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cbs.models import Disk
+    from mockcvm.services.cvm.images import Image
 
 CREATING, NORMAL = "CREATING", "NORMAL"
 RATE_REASON = "snapshot"
@@ -48,6 +50,8 @@ class Snapshot:
     #: account id -> when the snapshot was shared with it
     shared_with: dict[str, float] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    #: The images made with this snapshot (CreateImage, SyncImages); while one exists the snapshot stays.
+    images: list[Image] = field(default_factory=list)
     released: bool = False
     #: ``created_time`` as the API shows it, formatted once (every Describe row reads it).
     created_text: str = field(init=False, repr=False)
@@ -85,7 +89,8 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "AutoSnapshotPolicyId": lambda s: s.policy_id,
         # fresh empty lists here are cheaper than the renderer's deep copy of a neutral value
         "CopyingToRegions": lambda s: [],
-        "Images": lambda s: [],
+        "Images": lambda s: [{"ImageId": i.image_id, "ImageName": i.image_name} for i in s.images],
+        "ImageCount": lambda s: len(s.images),
         "ShareReference": lambda s: len(s.shared_with),
         "SnapshotMode": lambda s: "NORMAL",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
@@ -191,16 +196,90 @@ class Snapshots:
             )
         return snapshot
 
-    def delete_all(self, uin: str, region: str, ids: list[str]) -> None:
+    def for_launch(self, uin: str, region: str, snapshot_id: Any, disk_size: int) -> Snapshot:
+        """The snapshot a data disk of RunInstances is made from (cvm codes): well-formed, in the region, NORMAL,
+        no larger than the disk."""
+        if not isinstance(snapshot_id, str) or not SNAPSHOT.id_regex.match(snapshot_id):
+            raise ApiError(f"The snapshot id {snapshot_id!r} is malformed; snapshot ids look like snap-1a2b3c4d.",
+                           code="InvalidParameterValue.SnapshotIdMalformed")
+        snapshot = self.store.get(uin, region, snapshot_id)
+        if snapshot is None:
+            raise ApiError(f"The snapshot {snapshot_id} does not exist in {region}.",
+                           code="InvalidParameter.SnapshotNotFound")
+        if snapshot.state != NORMAL:
+            raise ApiError(f"The snapshot {snapshot_id} is {snapshot.state}; launch from it once it is NORMAL.",
+                           code="ResourceUnavailable.SnapshotCreating")
+        if disk_size < snapshot.disk_size:
+            raise ApiError(f"The data disk of {disk_size} GB is smaller than the snapshot {snapshot_id} "
+                           f"({snapshot.disk_size} GB); give a DiskSize of at least {snapshot.disk_size}.",
+                           code="FailedOperation.SnapshotSizeLargerThanDataSize")
+        return snapshot
+
+    def delete_all(self, uin: str, region: str, ids: list[str], delete_bound_images: bool = False) -> None:
+        """DeleteSnapshots: all or nothing. A snapshot an image was made with is refused unless
+        ``delete_bound_images``, which deletes those images too (refused as DeleteImages would refuse them)."""
+        from mockcvm.services.cvm import private_images
+
         snapshots = self.store.existing_all(uin, region, ids, "snapshots")
+        images: list[Image] = []
         for snapshot in snapshots:
             if snapshot.state == CREATING:
                 raise ApiError(
                     f"The snapshot {snapshot.snapshot_id} is CREATING; delete it once it is NORMAL.",
                     code="InvalidSnapshot.NotSupported",
                 )
+            if snapshot.images and not delete_bound_images:
+                raise ApiError(
+                    f"The snapshot {snapshot.snapshot_id} belongs to the image {snapshot.images[0].image_id}; delete "
+                    "the image first, or pass DeleteBindImages=true to delete it with the snapshot.",
+                    code="UnsupportedOperation.SnapshotHasBindedImage",
+                )
+            images += [i for i in snapshot.images if i not in images]
+        for image in images:
+            private_images.check_deletable(self.world.images, image)
+        for image in images:
+            private_images.remove(self.world.images, image, delete_snapshots=False)
         for snapshot in snapshots:
             self.delete(snapshot)
+
+    def take_for_image(self, disk: Disk, image: Image) -> Snapshot:
+        """A snapshot of ``disk`` for the new ``image`` (CreateImage): bound to it, charged like any snapshot."""
+        snapshot = self.take(disk, f"Image_{image.image_id}", None)
+        snapshot.images.append(image)
+        return snapshot
+
+    def copy_for_image(self, source_id: str, uin: str, source_region: str, image: Image) -> Optional[Snapshot]:
+        """A copy of the snapshot ``source_id`` in the region of ``image`` (SyncImages), bound to it; None if the
+        source is not a CBS snapshot (a local disk's part of an image)."""
+        source = self.store.get(uin, source_region, source_id)
+        if source is None:
+            return None
+        copy = Snapshot(
+            snapshot_id=self._new_id(), uin=uin, region=image.region, zone=REGIONS[image.region].zones[0].zone,
+            disk_id=source.disk_id, disk_size=source.disk_size, disk_usage=source.disk_usage,
+            created_time=self.world.now, name=f"Image_{image.image_id}", encrypt=source.encrypt,
+            project_id=source.project_id, images=[image],
+        )
+        self._start(copy)
+        return copy
+
+    def image_gone(self, image: Image, delete: bool) -> None:
+        """``image`` was deleted: its snapshots are deleted too (``delete``, DeleteImages' DeleteBindedSnap) or
+        kept, bound to it no more."""
+        for entry in image.snapshots:
+            snapshot = self.store.get(image.uin, image.region, entry["SnapshotId"])
+            if snapshot is None or image not in snapshot.images:
+                continue
+            snapshot.images.remove(image)
+            if delete and not snapshot.images:
+                self.delete(snapshot)
+
+    def settle_for_image(self, image: Image) -> None:
+        """``image`` settled into NORMAL: the snapshots it was made with settle with it."""
+        for entry in image.snapshots:
+            snapshot = self.store.get(image.uin, image.region, entry["SnapshotId"])
+            if snapshot is not None:
+                self.in_flight.settle(snapshot)
 
     def delete(self, snapshot: Snapshot) -> None:
         self.in_flight.forget(snapshot)

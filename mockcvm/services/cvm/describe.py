@@ -167,6 +167,8 @@ def _disk(disk: dict[str, Any], data: bool) -> dict[str, Any]:
     }
     if data:
         shown["DeleteWithInstance"] = bool(disk.get("DeleteWithInstance", True))
+        if disk.get("SnapshotId"):
+            shown["SnapshotId"] = disk["SnapshotId"]  # made from that snapshot
     return shown
 
 
