@@ -290,3 +290,14 @@ def test_async_client_moves_an_instance(cloud: Cloud, vpc: Any, cvm: Any) -> Non
 
     asyncio.run(scenario())
     assert instance(cvm, ins)["VirtualPrivateCloud"]["SubnetId"] == subnet_id
+
+
+def test_the_old_subnet_can_be_deleted_once_empty(cloud: Cloud, vpc: Any, cvm: Any) -> None:
+    old_vpc, old_subnet = make_network(vpc)
+    [ins] = run_instances(cvm, VirtualPrivateCloud={"VpcId": old_vpc, "SubnetId": old_subnet})
+    refused(cloud, vpc, "DeleteSubnet", "ResourceInUse", SubnetId=old_subnet)
+    new_vpc, new_subnet = make_network(vpc, "192.168.0.0/16", "192.168.5.0/24")
+    api(cvm, ACTION, InstanceIds=[ins], VirtualPrivateCloud={"VpcId": new_vpc, "SubnetId": new_subnet})
+    api(vpc, "DeleteVpc", VpcId=old_vpc)
+    refused(cloud, vpc, "DeleteVpc", "ResourceInUse", VpcId=new_vpc)
+    assert instance(cvm, ins)["PrivateIpAddresses"] == ["192.168.5.2"]
