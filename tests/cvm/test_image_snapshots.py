@@ -237,3 +237,40 @@ def test_image_snapshots_settle_with_their_image(cloud: Cloud, cvm: Any, cbs: An
     images = cloud.world.images
     images.in_flight.settle(images.images.get(cloud.default_account, "ap-guangzhou", image_id))
     assert {s["SnapshotState"] for s in snapshots(cbs)} == {"NORMAL"}
+
+
+def test_create_image_from_snapshots(cloud: Cloud, cvm: Any, cbs: Any) -> None:
+    [ins] = run_instances(cvm, ImageId="img-dkwyg6sr", DataDisks=[{"DiskSize": 60}])
+    shown = instance(cvm, ins)
+    system = api(cbs, "CreateSnapshot", DiskId=shown["SystemDisk"]["DiskId"])["SnapshotId"]
+    data = api(cbs, "CreateSnapshot", DiskId=shown["DataDisks"][0]["DiskId"])["SnapshotId"]
+    api(cvm, "TerminateInstances", InstanceIds=[ins])  # the snapshots outlive the instance and its disks
+    image_id = api(cvm, "CreateImage", ImageName="from-snaps", SnapshotIds=[data, system])["ImageId"]
+    [image] = api(cvm, "DescribeImages", ImageIds=[image_id])["ImageSet"]
+    assert [(s["SnapshotId"], s["DiskUsage"], s["DiskSize"]) for s in image["SnapshotSet"]] == [
+        (system, "SYSTEM_DISK", 50), (data, "DATA_DISK", 60)]
+    assert (image["OsName"], image["Platform"], image["ImageSize"]) == ("Ubuntu Server 20.04 LTS 64位", "Ubuntu", 50)
+    assert {s["ImageCount"] for s in snapshots(cbs, SnapshotIds=[system, data])} == {1}
+    [again] = run_instances(cvm, ImageId=image_id)
+    assert [d["SnapshotId"] for d in instance(cvm, again)["DataDisks"]] == [data]
+    refused(cloud, cbs, "DeleteSnapshots", "UnsupportedOperation.SnapshotHasBindedImage", SnapshotIds=[system])
+    api(cvm, "DeleteImages", ImageIds=[image_id], DeleteBindedSnap=True)
+    assert snapshots(cbs, SnapshotIds=[system, data]) == []
+
+
+def test_create_image_from_snapshots_refusals(cloud: Cloud, cvm: Any, cbs: Any) -> None:
+    [ins] = run_instances(cvm, DataDisks=[{"DiskSize": 60}])
+    shown = instance(cvm, ins)
+    system = api(cbs, "CreateSnapshot", DiskId=shown["SystemDisk"]["DiskId"])["SnapshotId"]
+    other = api(cbs, "CreateSnapshot", DiskId=shown["SystemDisk"]["DiskId"])["SnapshotId"]
+    data = api(cbs, "CreateSnapshot", DiskId=shown["DataDisks"][0]["DiskId"])["SnapshotId"]
+    for code, params in [
+        ("InvalidParameterConflict", {"InstanceId": ins, "SnapshotIds": [system]}),
+        ("InvalidParameter.SpecifyOneParameter", {}),
+        ("InvalidParameterValue.SnapshotIdMalformed", {"SnapshotIds": [system, "snap-x"]}),
+        ("InvalidParameter.SnapshotNotFound", {"SnapshotIds": [system, "snap-00000000"]}),
+        ("InvalidParameter.SystemSnapshotNotFound", {"SnapshotIds": [data]}),
+        ("InvalidParameter.DuplicateSystemSnapshots", {"SnapshotIds": [system, other]}),
+        ("DryRunOperation", {"SnapshotIds": [system], "DryRun": True}),
+    ]:
+        refused(cloud, cvm, "CreateImage", code, ImageName="x", **params)

@@ -50,6 +50,9 @@ class Snapshot:
     #: account id -> when the snapshot was shared with it
     shared_with: dict[str, float] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    #: Of a system disk: the image its instance ran when the snapshot was taken (an image made of the snapshot
+    #: takes its OS from it).
+    source_image_id: str = ""
     #: The images made with this snapshot (CreateImage, SyncImages); while one exists the snapshot stays.
     images: list[Image] = field(default_factory=list)
     released: bool = False
@@ -139,11 +142,13 @@ class Snapshots:
         tags: Optional[dict[str, str]] = None,
     ) -> Snapshot:
         """A new snapshot of ``disk`` (CREATING until the transition settles), charged from now."""
+        host = self.world.cvm.get(disk.uin, disk.region, disk.instance_id) if disk.instance_id else None
         snapshot = Snapshot(
             snapshot_id=self._new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
             disk_size=disk.disk_size, disk_usage=disk.usage, created_time=self.world.now, name=name,
             encrypt=disk.encrypt, project_id=disk.project_id, deadline=deadline, policy_id=policy_id,
             tags=dict(tags or {}),
+            source_image_id=host.image_id if host is not None and disk.usage == "SYSTEM_DISK" else "",
         )
         self._start(snapshot)
         return snapshot
@@ -196,9 +201,9 @@ class Snapshots:
             )
         return snapshot
 
-    def for_launch(self, uin: str, region: str, snapshot_id: Any, disk_size: int) -> Snapshot:
-        """The snapshot a data disk of RunInstances is made from (cvm codes): well-formed, in the region, NORMAL,
-        no larger than the disk."""
+    def for_cvm(self, uin: str, region: str, snapshot_id: Any) -> Snapshot:
+        """A snapshot CVM uses (RunInstances, CreateImage), with cvm's codes: well-formed, in the region,
+        NORMAL."""
         if not isinstance(snapshot_id, str) or not SNAPSHOT.id_regex.match(snapshot_id):
             raise ApiError(f"The snapshot id {snapshot_id!r} is malformed; snapshot ids look like snap-1a2b3c4d.",
                            code="InvalidParameterValue.SnapshotIdMalformed")
@@ -207,8 +212,13 @@ class Snapshots:
             raise ApiError(f"The snapshot {snapshot_id} does not exist in {region}.",
                            code="InvalidParameter.SnapshotNotFound")
         if snapshot.state != NORMAL:
-            raise ApiError(f"The snapshot {snapshot_id} is {snapshot.state}; launch from it once it is NORMAL.",
+            raise ApiError(f"The snapshot {snapshot_id} is {snapshot.state}; use it once it is NORMAL.",
                            code="ResourceUnavailable.SnapshotCreating")
+        return snapshot
+
+    def for_launch(self, uin: str, region: str, snapshot_id: Any, disk_size: int) -> Snapshot:
+        """The snapshot a data disk of RunInstances is made from: :meth:`for_cvm`, no larger than the disk."""
+        snapshot = self.for_cvm(uin, region, snapshot_id)
         if disk_size < snapshot.disk_size:
             raise ApiError(f"The data disk of {disk_size} GB is smaller than the snapshot {snapshot_id} "
                            f"({snapshot.disk_size} GB); give a DiskSize of at least {snapshot.disk_size}.",

@@ -81,8 +81,14 @@ def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
     world = backend.world
     name = _check_name(params["ImageName"])
     instance_id = params.get("InstanceId")
-    if not instance_id:
-        raise MissingParameter("CreateImage needs `InstanceId` (images from snapshots are not modelled).")
+    snapshot_ids = params.get("SnapshotIds") or []
+    if instance_id and snapshot_ids:
+        raise ApiError("CreateImage takes `InstanceId` or `SnapshotIds`, not both.", code="InvalidParameterConflict")
+    if not instance_id and not snapshot_ids:
+        raise ApiError("CreateImage needs `InstanceId` (an image of an instance) or `SnapshotIds` (of snapshots).",
+                       code="InvalidParameter.SpecifyOneParameter")
+    if snapshot_ids:
+        return _image_of_snapshots(backend, uin, region, name, params, snapshot_ids)
     (instance,) = checks.find_all(world.cvm, uin, region, checks.instance_ids([instance_id], "CreateImage"))
     force = params.get("ForcePoweroff", "FALSE").upper()
     if force not in ("TRUE", "FALSE"):
@@ -123,6 +129,38 @@ def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
             entry = {"SnapshotId": world.ids.short("snap"), "DiskUsage": usage,
                      "DiskSize": int(spec.get("DiskSize", 50))}
         image.snapshots.append(entry)
+    return image.image_id
+
+
+def _image_of_snapshots(backend: ImageBackend, uin: str, region: str, name: str, params: dict[str, Any],
+                        snapshot_ids: list[Any]) -> str:
+    """CreateImage with ``SnapshotIds``: exactly one system disk snapshot, any data disk snapshots; the image
+    takes its OS from the image the system disk's instance ran when the snapshot was taken."""
+    snapshots = backend.world.cbs.snapshots
+    chosen = [snapshots.for_cvm(uin, region, i) for i in dict.fromkeys(snapshot_ids)]
+    systems = [s for s in chosen if s.disk_usage == "SYSTEM_DISK"]
+    if not systems:
+        raise ApiError("`SnapshotIds` has no snapshot of a system disk; an image needs exactly one.",
+                       code="InvalidParameter.SystemSnapshotNotFound")
+    if len(systems) > 1:
+        raise ApiError(f"`SnapshotIds` has {len(systems)} snapshots of system disks; an image takes exactly one.",
+                       code="InvalidParameter.DuplicateSystemSnapshots")
+    if any(i.image_name == name for i in backend.images.in_region(uin, region)):
+        raise ApiError(f"An image named {name!r} already exists in {region}.", code="InvalidImageName.Duplicate")
+    _check_quota(backend, uin, region)
+    if params.get("DryRun"):
+        raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
+    system = systems[0]
+    source = backend.find(uin, region, system.source_image_id) if system.source_image_id else None
+    image = _new(backend, uin, region, CREATING, os_name=source.os_name if source else "Other Linux",
+                 platform=source.platform if source else "Other Linux",
+                 architecture=source.architecture if source else "x86_64", image_name=name,
+                 description=params.get("ImageDescription", ""), image_size=system.disk_size,
+                 image_source="CREATE_IMAGE", image_family=params.get("ImageFamily"), tags=tags_of(params, "image"))
+    for snapshot in [system] + [s for s in chosen if s is not system]:
+        snapshot.images.append(image)
+        image.snapshots.append({"SnapshotId": snapshot.snapshot_id, "DiskUsage": snapshot.disk_usage,
+                                "DiskSize": snapshot.disk_size})
     return image.image_id
 
 
