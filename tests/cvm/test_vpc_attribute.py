@@ -11,6 +11,7 @@ import pytest
 
 from mockcvm import Cloud
 from tests import sdk
+from tests.conftest import Clock
 from tests.release.helpers import (
     OTHER_ZONE,
     ZONE,
@@ -111,6 +112,22 @@ def test_a_running_instance_is_stopped_and_started_again(vpc: Any, cvm: Any) -> 
     assert first["InstanceState"] == "REBOOTING" and first["LatestOperationState"] == "OPERATING"
     again = instance(cvm, ins)
     assert again["InstanceState"] == "RUNNING" and again["LatestOperationState"] == "SUCCESS"
+
+
+@pytest.mark.cloud_options(transitions="default")
+def test_unread_the_reboot_settles_after_the_transition_time(cloud: Cloud, clock: Clock) -> None:
+    vpc, cvm = sdk.client("vpc"), sdk.client("cvm")
+    [ins] = run_instances(cvm)
+    vpc_id, subnet_id = make_network(vpc)
+    api(cvm, ACTION, InstanceIds=[ins], VirtualPrivateCloud={"VpcId": vpc_id, "SubnetId": subnet_id})
+    moved = cloud.world.cvm.get(cloud.default_account, "ap-guangzhou", ins)
+    assert moved is not None and moved.state == "REBOOTING"
+    clock.tick(4)
+    cloud.catch_up()
+    assert moved.state == "REBOOTING"
+    clock.tick(2)
+    cloud.catch_up()
+    assert moved.state == "RUNNING" and moved.latest_operation_state == "SUCCESS"
 
 
 def test_a_stopped_instance_stays_stopped(cloud: Cloud, vpc: Any, cvm: Any) -> None:
