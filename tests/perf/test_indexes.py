@@ -134,9 +134,9 @@ def _change(clients: dict[str, Any], cloud: Any, network: Network, ids: list[str
         elif what == "project":
             sdk.call(cvm, "ModifyInstancesProject", InstanceIds=[instance_id], ProjectId=change[2])
         elif what == "move":  # to the test's VPC change[2], in the instance's zone, with the next free address
-            found = sdk.call(cvm, "DescribeInstances", InstanceIds=[instance_id]).InstanceSet
-            if found:
-                subnet = network.subnets[(change[2], found[0].Placement.Zone)]
+            found = cloud.world.cvm.get(cloud.default_account, REGION, instance_id)
+            if found is not None:
+                subnet = network.subnets[(change[2], found.zone)]
                 sdk.call(cvm, "ModifyInstancesVpcAttribute", InstanceIds=[instance_id],
                          VirtualPrivateCloud={"VpcId": network.vpcs[change[2]], "SubnetId": subnet})
         elif what == "eip":
