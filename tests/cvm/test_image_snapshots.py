@@ -274,3 +274,22 @@ def test_create_image_from_snapshots_refusals(cloud: Cloud, cvm: Any, cbs: Any) 
         ("DryRunOperation", {"SnapshotIds": [system], "DryRun": True}),
     ]:
         refused(cloud, cvm, "CreateImage", code, ImageName="x", **params)
+
+
+def test_async_clients_see_an_image_and_its_snapshots(cloud: Cloud, cvm: Any) -> None:
+    [ins] = run_instances(cvm)
+
+    async def scenario() -> tuple[str, list[Any], str]:
+        acvm, acbs = sdk.client("cvm", asynchronous=True), sdk.client("cbs", asynchronous=True)
+        made = await acvm.CreateImage(sdk.request("cvm", "CreateImage", InstanceId=ins, ImageName="async"))
+        listed = await acbs.DescribeSnapshots(sdk.request("cbs", "DescribeSnapshots"))
+        try:
+            await acbs.DeleteSnapshots(sdk.request("cbs", "DeleteSnapshots",
+                                                   SnapshotIds=[listed.SnapshotSet[0].SnapshotId]))
+        except sdk.SDKError as error:
+            return made.ImageId, list(listed.SnapshotSet), str(error.code)
+        return made.ImageId, list(listed.SnapshotSet), ""
+
+    image_id, listed, code = asyncio.run(scenario())
+    assert [s.Images[0].ImageId for s in listed] == [image_id]
+    assert code == "UnsupportedOperation.SnapshotHasBindedImage"
