@@ -352,7 +352,7 @@ class NetworkBackend:
                                code="InvalidParameterValue.SubnetIdZoneIdNotMatch")
         interfaces = self.world.vpc.interfaces
         for instance in instances:
-            secondary = interfaces.attached_to(instance)[1:]
+            secondary = [i for i in interfaces.attached_to(instance) if not i.primary]
             if secondary and vpc_id != instance.vpc_id:
                 raise ApiError(
                     f"The instance {instance.instance_id} has the elastic network interface "
