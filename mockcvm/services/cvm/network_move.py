@@ -14,6 +14,7 @@ from mockcvm.errors import ApiError
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.instance_ops import static_changed
 from mockcvm.services.cvm.models import host_name_of
+from mockcvm.services.vpc import moves
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
@@ -35,12 +36,12 @@ def modify_vpc_attribute(backend: CvmBackend, uin: str, region: str, params: dic
                 "were given back; start it (or stop it keeping charging) before changing its network.",
                 code="UnsupportedOperation.StoppedModeStopCharging",
             )
-    subnet, addresses = world.vpc.network.plan_move(uin, region, instances, params.get("VirtualPrivateCloud") or {})
+    subnet, addresses = moves.plan(world.vpc, uin, region, instances, params.get("VirtualPrivateCloud") or {})
     reserve_host_name = params.get("ReserveHostName", True)
     for (instance, step), address in zip(planned, addresses):
         host_name = host_name_of(instance)
         was = {"vpc-id": instance.vpc_id, "subnet-id": instance.subnet_id, "private-ip-address": instance.private_ip}
-        instance.private_ip = world.vpc.move_instance(instance, subnet, address)
+        instance.private_ip = moves.apply(world.vpc, instance, subnet, address)
         instance.vpc_id, instance.subnet_id = subnet.vpc_id, subnet.subnet_id
         instance.host_name = host_name if reserve_host_name else ""
         backend.instances.changed(instance, was=was)

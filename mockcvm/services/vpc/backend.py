@@ -21,7 +21,6 @@ from mockcvm.services.tag.validation import check_tags
 from mockcvm.services.vpc.interface_backend import InterfaceBackend
 from mockcvm.services.vpc.interfaces import INTERFACE, Interface
 from mockcvm.services.vpc.models import ADDRESS, BIND, BIND_ENI, BINDING, UNBIND, UNBINDING, Address
-from mockcvm.services.vpc.network import Subnet
 from mockcvm.services.vpc.network_backend import NetworkBackend
 from mockcvm.services.vpc.security_group_backend import SecurityGroupBackend
 
@@ -107,27 +106,11 @@ class VpcBackend:
                 self._unbind(address)
         self.interfaces.instance_released(instance)
 
-    def move_instance(self, instance: Instance, subnet: Subnet, address: Optional[int]) -> str:
-        """ModifyInstancesVpcAttribute, planned by ``network.plan_move``: the instance's primary IP goes back to
-        its subnet and the primary interface takes ``address`` (or the next free one) in ``subnet``; an EIP on
-        the old primary IP stays bound, to the new one. Returns the new IP; the caller updates the instance."""
-        network = self.network
-        old_ip = instance.private_ip
-        network.release_address(instance.uin, instance.region, instance.subnet_id, old_ip)
-        new_ip = subnet.take(instance.instance_id, address)
-        primary = self.interfaces.primary_of(instance)
-        if primary is not None:
-            eip = self.eip_on(primary, old_ip)
-            primary.vpc_id, primary.subnet_id = subnet.vpc_id, subnet.subnet_id
-            primary.addresses[0].address = new_ip
-            self.interfaces.interfaces.changed(primary)
-            if eip is not None:
-                eip.private_ip = new_ip
-                self.addresses.changed(eip)
-        wan = self._wan.get(instance.instance_id)
+    def ordinary_ip_moved(self, instance_id: str, private_ip: str) -> None:
+        """The instance's primary private IP changed (ModifyInstancesVpcAttribute): its WanIP row follows."""
+        wan = self._wan.get(instance_id)
         if wan is not None:
-            wan.private_ip = new_ip
-        return new_ip
+            wan.private_ip = private_ip
 
     # -- reads -----------------------------------------------------------------------------------------------
     # -- reads -----------------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from mockcvm.services.vpc.network import (
 )
 
 if TYPE_CHECKING:
-    from mockcvm.services.cvm.models import Instance
     from mockcvm.world import World
 
 DEFAULT_VPC_CIDR = (0xAC100000, 12)  # 172.16.0.0/12
@@ -321,77 +320,6 @@ class NetworkBackend:
                 raise ApiError(f"{len(groups)} security groups were given; an instance is in at most "
                                f"{MAX_GROUPS_PER_INSTANCE}.", code="LimitExceeded.AssociateUSGLimitExceeded")
         return Placement(uin, region, zone, subnet, addresses, groups)
-
-    # -- ModifyInstancesVpcAttribute --------------------------------------------------------------------------
-
-    def plan_move(self, uin: str, region: str, instances: list[Instance], spec: dict[str, Any]
-                  ) -> tuple[Subnet, list[Optional[int]]]:
-        """Check ``VirtualPrivateCloud`` of ModifyInstancesVpcAttribute (cvm codes) for ``instances``: the subnet
-        and, per instance, the private IP asked for (None: the next free one). Changes nothing."""
-        vpc_id, subnet_id = str(spec.get("VpcId", "")), str(spec.get("SubnetId", ""))
-        if not VPC.id_regex.match(vpc_id):
-            raise ApiError(f"The VPC id {vpc_id!r} is malformed; VPC ids look like vpc-1a2b3c4d (DEFAULT is for "
-                           "RunInstances only: name the default VPC's id).",
-                           code="InvalidParameterValue.VpcIdMalformed")
-        if not SUBNET.id_regex.match(subnet_id):
-            raise ApiError(f"The subnet id {subnet_id!r} is malformed; subnet ids look like subnet-1a2b3c4d.",
-                           code="InvalidParameterValue.SubnetIdMalformed")
-        if self.vpcs.get(uin, region, vpc_id) is None:
-            raise ApiError(f"The VPC {vpc_id} does not exist in {region}.", code="InvalidParameterValue.VpcIdNotExist")
-        subnet = self.subnets.get(uin, region, subnet_id)
-        if subnet is None:
-            raise ApiError(f"The subnet {subnet_id} does not exist in {region}.",
-                           code="InvalidParameterValue.SubnetNotExist")
-        if subnet.vpc_id != vpc_id:
-            raise ApiError(f"The subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc_id}.",
-                           code="InvalidParameterValue.VpcIdSubnetIdNotMatch")
-        for instance in instances:
-            if instance.zone != subnet.zone:
-                raise ApiError(f"The subnet {subnet_id} is in {subnet.zone} and the instance {instance.instance_id} "
-                               f"in {instance.zone}; an instance moves only to a subnet of its own zone.",
-                               code="InvalidParameterValue.SubnetIdZoneIdNotMatch")
-        interfaces = self.world.vpc.interfaces
-        for instance in instances:
-            secondary = [i for i in interfaces.attached_to(instance) if not i.primary]
-            if secondary and vpc_id != instance.vpc_id:
-                raise ApiError(
-                    f"The instance {instance.instance_id} has the elastic network interface "
-                    f"{secondary[0].interface_id} attached; detach it before moving the instance to another VPC.",
-                    code="UnsupportedOperation.ElasticNetworkInterface")
-            primary = interfaces.primary_of(instance)
-            if primary is not None and len(primary.addresses) > 1 and subnet_id != instance.subnet_id:
-                raise ApiError(
-                    f"The primary network interface of {instance.instance_id} holds secondary private IPs of "
-                    f"{instance.subnet_id}; unassign them before moving the instance to another subnet.",
-                    code="EniNotAllowedChangeSubnet")
-        wanted = list(spec.get("PrivateIpAddresses") or [])
-        addresses: list[Optional[int]] = [None] * len(instances)
-        if wanted:
-            if len(wanted) != len(instances):
-                raise ApiError(
-                    f"VirtualPrivateCloud.PrivateIpAddresses has {len(wanted)} address(es) for {len(instances)} "
-                    "instance(s); give one per instance, in the order of InstanceIds, or none.",
-                    code="InvalidParameterValue")
-            taken: set[int] = set()
-            for n, (instance, text) in enumerate(zip(instances, wanted)):
-                number = parse_ip(text)
-                if number is None:
-                    raise ApiError(f"The private IP {text!r} is not an IPv4 address.",
-                                   code="InvalidParameterValue.IPAddressMalformed")
-                if not subnet.holds(number):
-                    raise ApiError(f"The private IP {text} is not a usable address of the subnet {subnet.cidr}.",
-                                   code="VpcAddrNotInSubNet")
-                owner = subnet.owner_of(number)
-                if (owner is not None and owner != instance.instance_id) or number in taken:
-                    raise ApiError(f"The private IP {text} is already in use in {subnet.subnet_id}.",
-                                   code="VpcIpIsUsed")
-                taken.add(number)
-                addresses[n] = number
-        freed = sum(1 for i in instances if i.subnet_id == subnet.subnet_id)
-        if subnet.available + freed < len(instances):
-            raise ApiError(f"{subnet.subnet_id} has {subnet.available} free private IPs; {len(instances)} "
-                           "instance(s) need one each.", code="FailedOperation.NoAvailableIpAddressCountInSubnet")
-        return subnet, addresses
 
     def _check_addresses(self, subnet: Optional[Subnet], wanted: list[str], count: int, uin: str, region: str,
                          zone: str) -> list[int]:
