@@ -1,6 +1,6 @@
 """Snapshots of cloud disks: CreateSnapshot (CREATING -> NORMAL with ``Percent``, by the ``transitions`` option),
-DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, CreateDisks and RunInstances from a snapshot, and the
-snapshots CVM's CreateImage takes (bound to their image: ``Images``, ``ImageCount``).
+DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, CreateDisks from a snapshot. What CVM does with
+snapshots (RunInstances from one, the snapshots of images: ``Images``, ``ImageCount``) is in ``image_snapshots.py``.
 
 A snapshot's storage is charged ``price("snapshot_gb_hour") * DiskSize`` per hour from creation until it is
 deleted (by DeleteSnapshots, at its ``Deadline``, or with its image). A snapshot outlives its disk.
@@ -144,16 +144,16 @@ class Snapshots:
         """A new snapshot of ``disk`` (CREATING until the transition settles), charged from now."""
         host = self.world.cvm.get(disk.uin, disk.region, disk.instance_id) if disk.instance_id else None
         snapshot = Snapshot(
-            snapshot_id=self._new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
+            snapshot_id=self.new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
             disk_size=disk.disk_size, disk_usage=disk.usage, created_time=self.world.now, name=name,
             encrypt=disk.encrypt, project_id=disk.project_id, deadline=deadline, policy_id=policy_id,
             tags=dict(tags or {}),
             source_image_id=host.image_id if host is not None and disk.usage == "SYSTEM_DISK" else "",
         )
-        self._start(snapshot)
+        self.start(snapshot)
         return snapshot
 
-    def _start(self, snapshot: Snapshot) -> None:
+    def start(self, snapshot: Snapshot) -> None:
         self.store.add(snapshot)
         self.world.tag.track("snapshot", snapshot.snapshot_id, snapshot)
         self._rate(snapshot, self.world.billing.price("snapshot_gb_hour") * snapshot.disk_size)
@@ -201,30 +201,6 @@ class Snapshots:
             )
         return snapshot
 
-    def for_cvm(self, uin: str, region: str, snapshot_id: Any) -> Snapshot:
-        """A snapshot CVM uses (RunInstances, CreateImage), with cvm's codes: well-formed, in the region,
-        NORMAL."""
-        if not isinstance(snapshot_id, str) or not SNAPSHOT.id_regex.match(snapshot_id):
-            raise ApiError(f"The snapshot id {snapshot_id!r} is malformed; snapshot ids look like snap-1a2b3c4d.",
-                           code="InvalidParameterValue.SnapshotIdMalformed")
-        snapshot = self.store.get(uin, region, snapshot_id)
-        if snapshot is None:
-            raise ApiError(f"The snapshot {snapshot_id} does not exist in {region}.",
-                           code="InvalidParameter.SnapshotNotFound")
-        if snapshot.state != NORMAL:
-            raise ApiError(f"The snapshot {snapshot_id} is {snapshot.state}; use it once it is NORMAL.",
-                           code="ResourceUnavailable.SnapshotCreating")
-        return snapshot
-
-    def for_launch(self, uin: str, region: str, snapshot_id: Any, disk_size: int) -> Snapshot:
-        """The snapshot a data disk of RunInstances is made from: :meth:`for_cvm`, no larger than the disk."""
-        snapshot = self.for_cvm(uin, region, snapshot_id)
-        if disk_size < snapshot.disk_size:
-            raise ApiError(f"The data disk of {disk_size} GB is smaller than the snapshot {snapshot_id} "
-                           f"({snapshot.disk_size} GB); give a DiskSize of at least {snapshot.disk_size}.",
-                           code="FailedOperation.SnapshotSizeLargerThanDataSize")
-        return snapshot
-
     def delete_all(self, uin: str, region: str, ids: list[str], delete_bound_images: bool = False) -> None:
         """DeleteSnapshots: all or nothing. A snapshot an image was made with is refused unless
         ``delete_bound_images``, which deletes those images too (refused as DeleteImages would refuse them)."""
@@ -251,45 +227,6 @@ class Snapshots:
             private_images.remove(self.world.images, image, delete_snapshots=False)
         for snapshot in snapshots:
             self.delete(snapshot)
-
-    def take_for_image(self, disk: Disk, image: Image) -> Snapshot:
-        """A snapshot of ``disk`` for the new ``image`` (CreateImage): bound to it, charged like any snapshot."""
-        snapshot = self.take(disk, f"Image_{image.image_id}", None)
-        snapshot.images.append(image)
-        return snapshot
-
-    def copy_for_image(self, source_id: str, uin: str, source_region: str, image: Image) -> Optional[Snapshot]:
-        """A copy of the snapshot ``source_id`` in the region of ``image`` (SyncImages), bound to it; None if the
-        source is not a CBS snapshot (a local disk's part of an image)."""
-        source = self.store.get(uin, source_region, source_id)
-        if source is None:
-            return None
-        copy = Snapshot(
-            snapshot_id=self._new_id(), uin=uin, region=image.region, zone=REGIONS[image.region].zones[0].zone,
-            disk_id=source.disk_id, disk_size=source.disk_size, disk_usage=source.disk_usage,
-            created_time=self.world.now, name=f"Image_{image.image_id}", encrypt=source.encrypt,
-            project_id=source.project_id, images=[image],
-        )
-        self._start(copy)
-        return copy
-
-    def image_gone(self, image: Image, delete: bool) -> None:
-        """``image`` was deleted: its snapshots are deleted too (``delete``, DeleteImages' DeleteBindedSnap) or
-        kept, bound to it no more."""
-        for entry in image.snapshots:
-            snapshot = self.store.get(image.uin, image.region, entry["SnapshotId"])
-            if snapshot is None or image not in snapshot.images:
-                continue
-            snapshot.images.remove(image)
-            if delete and not snapshot.images:
-                self.delete(snapshot)
-
-    def settle_for_image(self, image: Image) -> None:
-        """``image`` settled into NORMAL: the snapshots it was made with settle with it."""
-        for entry in image.snapshots:
-            snapshot = self.store.get(image.uin, image.region, entry["SnapshotId"])
-            if snapshot is not None:
-                self.in_flight.settle(snapshot)
 
     def delete(self, snapshot: Snapshot) -> None:
         self.in_flight.forget(snapshot)
@@ -361,12 +298,12 @@ class Snapshots:
                                 "Message": f"The region {target!r} {reason}."})
                 continue
             copy = Snapshot(
-                snapshot_id=self._new_id(), uin=uin, region=target, zone=REGIONS[target].zones[0].zone,
+                snapshot_id=self.new_id(), uin=uin, region=target, zone=REGIONS[target].zones[0].zone,
                 disk_id=source.disk_id, disk_size=source.disk_size, disk_usage=source.disk_usage,
                 created_time=self.world.now, name=params.get("SnapshotName") or source.name,
                 encrypt=source.encrypt, project_id=source.project_id,
             )
-            self._start(copy)
+            self.start(copy)
             results.append({"DestinationRegion": target, "SnapshotId": copy.snapshot_id, "Code": "Success",
                             "Message": ""})
         return results
@@ -407,7 +344,7 @@ class Snapshots:
     def _rate(self, snapshot: Snapshot, rate: Decimal) -> None:
         self.world.billing.set_rate(snapshot.uin, snapshot.snapshot_id, RATE_REASON, rate)
 
-    def _new_id(self) -> str:
+    def new_id(self) -> str:
         while True:
             snapshot_id = self.world.ids.short("snap")
             if snapshot_id not in self.store:

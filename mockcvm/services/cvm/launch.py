@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
+from mockcvm.services.cbs import image_snapshots
 from mockcvm.services.cvm import checks, hpc, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
@@ -110,7 +111,7 @@ def _data_disks(backend: CvmBackend, uin: str, region: str, params: dict[str, An
     for spec in specs:
         disk = {"DeleteWithInstance": True, "DiskType": "CLOUD_PREMIUM", **spec}
         if disk.get("SnapshotId"):
-            snapshot = snapshots.for_launch(*owner, disk["SnapshotId"], int(disk.get("DiskSize", 0)))
+            snapshot = image_snapshots.for_launch(snapshots, *owner, disk["SnapshotId"], int(disk.get("DiskSize", 0)))
             if snapshot.encrypt:
                 disk["Encrypt"] = True
         disks.append(disk)

@@ -17,6 +17,7 @@ from mockcvm import clock
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
+from mockcvm.services.cbs import image_snapshots
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.images import IMAGE, NORMAL, PRIVATE, SHARED, Image
 from mockcvm.services.cvm.keypairs import tags_of
@@ -36,7 +37,7 @@ def in_flight(backend: ImageBackend) -> InFlight[Image]:
 
     def settle(image: Image) -> None:
         image.state = NORMAL
-        world.cbs.snapshots.settle_for_image(image)
+        image_snapshots.settle_for_image(world.cbs.snapshots, image)
 
     return InFlight(world.timeline, world.options.transitions, world.options.duration("transition"), settle)
 
@@ -123,7 +124,7 @@ def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
     for spec, usage in chosen:
         disk = world.cbs.get(uin, region, str(spec.get("DiskId")))
         if disk is not None:
-            entry = {"SnapshotId": world.cbs.snapshots.take_for_image(disk, image).snapshot_id,
+            entry = {"SnapshotId": image_snapshots.take_for_image(world.cbs.snapshots, disk, image).snapshot_id,
                      "DiskUsage": usage, "DiskSize": disk.disk_size}
         else:  # a local disk: part of its host, no CBS record to take a snapshot of
             entry = {"SnapshotId": world.ids.short("snap"), "DiskUsage": usage,
@@ -137,7 +138,7 @@ def _image_of_snapshots(backend: ImageBackend, uin: str, region: str, name: str,
     """CreateImage with ``SnapshotIds``: exactly one system disk snapshot, any data disk snapshots; the image
     takes its OS from the image the system disk's instance ran when the snapshot was taken."""
     snapshots = backend.world.cbs.snapshots
-    chosen = [snapshots.for_cvm(uin, region, i) for i in dict.fromkeys(snapshot_ids)]
+    chosen = [image_snapshots.for_cvm(snapshots, uin, region, i) for i in dict.fromkeys(snapshot_ids)]
     systems = [s for s in chosen if s.disk_usage == "SYSTEM_DISK"]
     if not systems:
         raise ApiError("`SnapshotIds` has no snapshot of a system disk; an image needs exactly one.",
@@ -215,7 +216,8 @@ def sync_images(backend: ImageBackend, uin: str, region: str, params: dict[str, 
                         description=image.description, image_size=image.image_size, image_source="SYNC_IMAGE",
                         image_family=image.image_family)
             for entry in image.snapshots:
-                snapshot = backend.world.cbs.snapshots.copy_for_image(entry["SnapshotId"], uin, region, copy)
+                snapshot = image_snapshots.copy_for_image(backend.world.cbs.snapshots, entry["SnapshotId"], uin,
+                                                          region, copy)
                 copy.snapshots.append(dict(entry) if snapshot is None else {**entry,
                                                                             "SnapshotId": snapshot.snapshot_id})
             made.append({"ImageId": copy.image_id, "Region": target})
@@ -297,7 +299,7 @@ def remove(backend: ImageBackend, image: Image, delete_snapshots: bool) -> None:
     """Delete ``image`` (checked by :func:`check_deletable`); its snapshots are deleted or kept, unbound."""
     backend.in_flight.forget(image)
     backend.images.remove(image)
-    backend.world.cbs.snapshots.image_gone(image, delete_snapshots)
+    image_snapshots.image_gone(backend.world.cbs.snapshots, image, delete_snapshots)
 
 
 def modify_share(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> None:
