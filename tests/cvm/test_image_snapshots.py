@@ -147,6 +147,7 @@ def test_create_image_takes_snapshots_of_the_system_disk_and_the_chosen_data_dis
         assert made["Images"] == [{"ImageId": image_id, "ImageName": "golden"}] and made["ImageCount"] == 1
         assert made["SnapshotType"] == "PRIVATE_SNAPSHOT" and made["DiskUsage"] == entry["DiskUsage"]
         assert made["SnapshotState"] == "NORMAL" and made["IsPermanent"] is True
+        assert made["SnapshotName"] == f"Image_{image_id}"
     assert first not in {s["DiskId"] for s in listed.values()}
     # renaming the image shows in its snapshots
     api(cvm, "ModifyImageAttribute", ImageId=image_id, ImageName="platinum")
