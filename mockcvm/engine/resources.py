@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Callable, Generic, Hashable, Iterable, Iterator, Optional, TypeVar, Union
+from typing import Any, Callable, Generic, Hashable, Iterable, Iterator, Mapping, Optional, TypeVar, Union
 
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.errors import ApiError
@@ -60,8 +60,9 @@ class Filter:
     an index): a value -> the id of the one resource it can select (the id filter itself, a value the id can be
     derived from), so the filter costs one id lookup per value and no memory per resource. ``index`` and ``key``
     name an index the store keeps on its own (the tag indexes) and map a wanted value to its key there. ``fixed``:
-    the value never changes after the resource is added (a zone, an address), so the store does not keep what it
-    filed the resource under: it reads the value again when the resource goes."""
+    the value seldom changes after the resource is added (a zone, a subnet, an address), so the store does not
+    keep what it filed the resource under: it reads the value again when the resource goes, and a change of it
+    names the value before (``Store.changed(resource, was={name: old value})``)."""
 
     __slots__ = ("read", "indexed", "test", "check", "lookup", "index", "key", "fixed")
 
@@ -490,10 +491,14 @@ class Store(Generic[R]):
                     self._unfile(region, name, entry, seq, resource)
         region.all.remove(resource_id)
 
-    def changed(self, resource: R, *names: str) -> None:
+    def changed(self, resource: R, *names: str, was: Optional[Mapping[str, Any]] = None) -> None:
         """Re-file ``resource`` under its current values of the indexed filters (call after changing them):
         of the indexes ``names`` only (the filter names, or ``tag-key``, ``tag-value`` and ``tag:`` for tags),
-        or of every index. Only the indexes whose values changed are touched."""
+        or of every index. Only the indexes whose values changed are touched.
+
+        A ``fixed`` filter's value is not kept per resource, so a change of it (an instance moved to another
+        subnet) names the value read before the change in ``was`` (filter name -> value); fixed filters not in
+        ``was`` are not re-filed."""
         resource_id = self.kind.id_of(resource)
         old = self._filed.get(resource_id)
         if old is None:
@@ -501,6 +506,17 @@ class Store(Generic[R]):
         region = self._regions[(resource.uin, resource.region)]  # type: ignore[attr-defined]
         positions = self._positions
         fixed = self._fixed
+        for name, value in (was or {}).items():
+            position = positions[name]
+            if position not in fixed:
+                raise TypeError(f"`was` names {name!r}, which is not a fixed filter: its value is kept")
+            before, after = _filed(value), _filed(self._indexed[position][1](resource))
+            if before != after:
+                seq = region.all.seq_of(resource_id)
+                if before is not None:
+                    self._unfile(region, name, before, seq, resource)
+                if after is not None:
+                    self._file(region, name, after, seq, resource)
         chosen = [p for p in (range(len(old)) if not names else [positions[n] for n in names if n in positions])
                   if p not in fixed]
         new: Optional[list[Any]] = None

@@ -1,7 +1,7 @@
 """DescribeInstances answers filters from indexes kept at write time; for random worlds (launched, stopped,
-terminated, re-tagged, re-charged, moved to other projects, given EIPs and security groups through the real SDK)
-and random filter combinations, the answer equals a brute-force scan of the region, in the same order, with the
-same TotalCount.
+terminated, re-tagged, re-charged, moved to other projects and subnets, given EIPs and security groups through the
+real SDK) and random filter combinations, the answer equals a brute-force scan of the region, in the same order,
+with the same TotalCount.
 
 More examples: ``MOCKCVM_DEEP=1`` or ``MOCKCVM_HYPOTHESIS_EXAMPLES=300``.
 """
@@ -49,6 +49,7 @@ a_change = st.one_of(
     st.tuples(st.just("prepaid"), st.integers(0, 11)),
     st.tuples(st.just("eip"), st.integers(0, 11)),
     st.tuples(st.just("project"), st.integers(0, 11), st.sampled_from([0, 1, 2])),
+    st.tuples(st.just("move"), st.integers(0, 11), st.sampled_from([0, 1])),
 )
 #: (filter name, how to draw its values given the world's instances as the SDK shows them)
 VALUE_FILTERS: dict[str, Any] = {
@@ -132,6 +133,12 @@ def _change(clients: dict[str, Any], cloud: Any, network: Network, ids: list[str
                      InstanceChargePrepaid={"Period": 1})
         elif what == "project":
             sdk.call(cvm, "ModifyInstancesProject", InstanceIds=[instance_id], ProjectId=change[2])
+        elif what == "move":  # to the test's VPC change[2], in the instance's zone, with the next free address
+            found = cloud.world.cvm.get(cloud.default_account, REGION, instance_id)
+            if found is not None:
+                subnet = network.subnets[(change[2], found.zone)]
+                sdk.call(cvm, "ModifyInstancesVpcAttribute", InstanceIds=[instance_id],
+                         VirtualPrivateCloud={"VpcId": network.vpcs[change[2]], "SubnetId": subnet})
         elif what == "eip":
             (address,) = sdk.call(vpc, "AllocateAddresses", AddressCount=1).AddressSet
             sdk.call(vpc, "AssociateAddress", AddressId=address, InstanceId=instance_id)

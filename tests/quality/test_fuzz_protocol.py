@@ -39,6 +39,7 @@ SERVICE_HOSTS = {
     "tag": ["tag.tencentcloudapi.com"],
     "billing": ["billing.tencentcloudapi.com"],
     "sts": ["sts.tencentcloudapi.com"],
+    "monitor": ["monitor.tencentcloudapi.com"],
 }
 ODD_HOSTS = ["nosuch.tencentcloudapi.com", "cvm.tencentcloudapi.com:8443", "CVM.TencentCloudAPI.com",
              "user:pw@cvm.tencentcloudapi.com", "tencentcloudapi.com"]

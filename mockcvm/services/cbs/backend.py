@@ -118,6 +118,7 @@ class CbsBackend:
             deadline=instance.expired_time if charge_type == PREPAID else None,
             renew_flag=(instance.renew_flag or "NOTIFY_AND_MANUAL_RENEW") if charge_type == PREPAID else "",
             encrypt=bool(spec.get("Encrypt", False)),
+            snapshot_id=str(spec.get("SnapshotId") or ""),  # checked by RunInstances
         )
         spec["DiskId"] = disk.disk_id
         self.add(disk)

@@ -27,7 +27,8 @@ def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("cbs", "DeleteSnapshots")
 def delete_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.world.cbs.snapshots.delete_all(ctx.account.uin, ctx.region, params["SnapshotIds"])
+    ctx.world.cbs.snapshots.delete_all(ctx.account.uin, ctx.region, params["SnapshotIds"],
+                                       bool(params.get("DeleteBindImages", False)))
     return {}
 
 

@@ -1,8 +1,9 @@
 """Snapshots of cloud disks: CreateSnapshot (CREATING -> NORMAL with ``Percent``, by the ``transitions`` option),
-DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, and CreateDisks from a snapshot.
+DescribeSnapshots, DeleteSnapshots, ModifySnapshotAttribute, CreateDisks from a snapshot. What CVM does with
+snapshots (RunInstances from one, the snapshots of images: ``Images``, ``ImageCount``) is in ``image_snapshots.py``.
 
 A snapshot's storage is charged ``price("snapshot_gb_hour") * DiskSize`` per hour from creation until it is
-deleted (by DeleteSnapshots or at its ``Deadline``). A snapshot outlives its disk.
+deleted (by DeleteSnapshots, at its ``Deadline``, or with its image). A snapshot outlives its disk.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mockcvm.services.tag.validation import check_tags
 if TYPE_CHECKING:
     from mockcvm.services.cbs.backend import CbsBackend
     from mockcvm.services.cbs.models import Disk
+    from mockcvm.services.cvm.images import Image
 
 CREATING, NORMAL = "CREATING", "NORMAL"
 RATE_REASON = "snapshot"
@@ -48,6 +50,11 @@ class Snapshot:
     #: account id -> when the snapshot was shared with it
     shared_with: dict[str, float] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    #: Of a system disk: the image its instance ran when the snapshot was taken (an image made of the snapshot
+    #: takes its OS from it).
+    source_image_id: str = ""
+    #: The images made with this snapshot (CreateImage, SyncImages); while one exists the snapshot stays.
+    images: list[Image] = field(default_factory=list)
     released: bool = False
     #: ``created_time`` as the API shows it, formatted once (every Describe row reads it).
     created_text: str = field(init=False, repr=False)
@@ -85,7 +92,8 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "AutoSnapshotPolicyId": lambda s: s.policy_id,
         # fresh empty lists here are cheaper than the renderer's deep copy of a neutral value
         "CopyingToRegions": lambda s: [],
-        "Images": lambda s: [],
+        "Images": lambda s: [{"ImageId": i.image_id, "ImageName": i.image_name} for i in s.images],
+        "ImageCount": lambda s: len(s.images),
         "ShareReference": lambda s: len(s.shared_with),
         "SnapshotMode": lambda s: "NORMAL",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
@@ -134,16 +142,18 @@ class Snapshots:
         tags: Optional[dict[str, str]] = None,
     ) -> Snapshot:
         """A new snapshot of ``disk`` (CREATING until the transition settles), charged from now."""
+        host = self.world.cvm.get(disk.uin, disk.region, disk.instance_id) if disk.instance_id else None
         snapshot = Snapshot(
-            snapshot_id=self._new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
+            snapshot_id=self.new_id(), uin=disk.uin, region=disk.region, zone=disk.zone, disk_id=disk.disk_id,
             disk_size=disk.disk_size, disk_usage=disk.usage, created_time=self.world.now, name=name,
             encrypt=disk.encrypt, project_id=disk.project_id, deadline=deadline, policy_id=policy_id,
             tags=dict(tags or {}),
+            source_image_id=host.image_id if host is not None and disk.usage == "SYSTEM_DISK" else "",
         )
-        self._start(snapshot)
+        self.start(snapshot)
         return snapshot
 
-    def _start(self, snapshot: Snapshot) -> None:
+    def start(self, snapshot: Snapshot) -> None:
         self.store.add(snapshot)
         self.world.tag.track("snapshot", snapshot.snapshot_id, snapshot)
         self._rate(snapshot, self.world.billing.price("snapshot_gb_hour") * snapshot.disk_size)
@@ -191,14 +201,30 @@ class Snapshots:
             )
         return snapshot
 
-    def delete_all(self, uin: str, region: str, ids: list[str]) -> None:
+    def delete_all(self, uin: str, region: str, ids: list[str], delete_bound_images: bool = False) -> None:
+        """DeleteSnapshots: all or nothing. A snapshot an image was made with is refused unless
+        ``delete_bound_images``, which deletes those images too (refused as DeleteImages would refuse them)."""
+        from mockcvm.services.cvm import private_images
+
         snapshots = self.store.existing_all(uin, region, ids, "snapshots")
+        images: list[Image] = []
         for snapshot in snapshots:
             if snapshot.state == CREATING:
                 raise ApiError(
                     f"The snapshot {snapshot.snapshot_id} is CREATING; delete it once it is NORMAL.",
                     code="InvalidSnapshot.NotSupported",
                 )
+            if snapshot.images and not delete_bound_images:
+                raise ApiError(
+                    f"The snapshot {snapshot.snapshot_id} belongs to the image {snapshot.images[0].image_id}; delete "
+                    "the image first, or pass DeleteBindImages=true to delete it with the snapshot.",
+                    code="UnsupportedOperation.SnapshotHasBindedImage",
+                )
+            images += [i for i in snapshot.images if i not in images]
+        for image in images:
+            private_images.check_deletable(self.world.images, image)
+        for image in images:
+            private_images.remove(self.world.images, image, delete_snapshots=False)
         for snapshot in snapshots:
             self.delete(snapshot)
 
@@ -272,12 +298,12 @@ class Snapshots:
                                 "Message": f"The region {target!r} {reason}."})
                 continue
             copy = Snapshot(
-                snapshot_id=self._new_id(), uin=uin, region=target, zone=REGIONS[target].zones[0].zone,
+                snapshot_id=self.new_id(), uin=uin, region=target, zone=REGIONS[target].zones[0].zone,
                 disk_id=source.disk_id, disk_size=source.disk_size, disk_usage=source.disk_usage,
                 created_time=self.world.now, name=params.get("SnapshotName") or source.name,
                 encrypt=source.encrypt, project_id=source.project_id,
             )
-            self._start(copy)
+            self.start(copy)
             results.append({"DestinationRegion": target, "SnapshotId": copy.snapshot_id, "Code": "Success",
                             "Message": ""})
         return results
@@ -318,7 +344,7 @@ class Snapshots:
     def _rate(self, snapshot: Snapshot, rate: Decimal) -> None:
         self.world.billing.set_rate(snapshot.uin, snapshot.snapshot_id, RATE_REASON, rate)
 
-    def _new_id(self) -> str:
+    def new_id(self) -> str:
         while True:
             snapshot_id = self.world.ids.short("snap")
             if snapshot_id not in self.store:

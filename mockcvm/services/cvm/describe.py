@@ -85,8 +85,8 @@ INSTANCE: Kind[Instance] = Kind(
     # Every filter that selects by value is answered from an index kept at write time (the backends call
     # ``instances.changed`` after changing a state, a charge type, a project, security groups or public
     # addresses), or from the id itself; only the name (a substring) and the creation times (ranges) scan.
-    # ``fixed``: set at launch, never changed (the store reads them again at release instead of keeping them per
-    # instance).
+    # ``fixed``: set at launch and seldom changed (the store reads them again at release instead of keeping them
+    # per instance); ModifyInstancesVpcAttribute changes the network ones with ``instances.changed(..., was=...)``.
     filters={
         "zone": Filter(lambda i: i.zone, indexed=True, fixed=True),
         "project-id": Filter(lambda i: str(i.project_id), indexed=True),
@@ -167,6 +167,8 @@ def _disk(disk: dict[str, Any], data: bool) -> dict[str, Any]:
     }
     if data:
         shown["DeleteWithInstance"] = bool(disk.get("DeleteWithInstance", True))
+        if disk.get("SnapshotId"):
+            shown["SnapshotId"] = disk["SnapshotId"]  # made from that snapshot
     return shown
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS, ZONE_REGION
+from mockcvm.services.cbs import image_snapshots
 from mockcvm.services.cvm import checks, hpc, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
@@ -17,6 +18,7 @@ from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.backend import CvmBackend
+    from mockcvm.services.cvm.images import Image
     from mockcvm.services.vpc.network_backend import Placement
 
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}\Z")
@@ -86,10 +88,34 @@ def checked_plan(backend: CvmBackend, uin: str, region: str, params: dict[str, A
         raise ApiError("Windows images take a password, not key pairs.",
                        code="UnsupportedOperation.KeyPairUnsupportedWindows")
     plan["user_data"] = instance_ops.check_user_data(params.get("UserData"))
+    plan["data_disks"] = _data_disks(backend, uin, region, params, image)
     hpc.check_launch(world.placements.hpc_clusters, uin, region, params.get("HpcClusterId"), plan["zone"])
     plan["placement_group"] = world.placements.launch_group(uin, region, params.get("DisasterRecoverGroupIds"),
                                                            plan["count"])
     return plan
+
+
+def _data_disks(backend: CvmBackend, uin: str, region: str, params: dict[str, Any], image: Image
+                ) -> list[dict[str, Any]]:
+    """The data disks to make: ``DataDisks`` as given, or without it one disk per data-disk snapshot of a private
+    image (its size). A disk with a ``SnapshotId`` is checked against the snapshot and made from it."""
+    snapshots = backend.world.cbs.snapshots
+    given = params.get("DataDisks")
+    if given is None:
+        owner = (image.uin, image.region)  # a shared image's snapshots are its owner's
+        specs = [{"DiskSize": e["DiskSize"], "SnapshotId": e["SnapshotId"]} for e in image.snapshots
+                 if e["DiskUsage"] == "DATA_DISK" and snapshots.store.get(*owner, e["SnapshotId"]) is not None]
+    else:
+        owner, specs = (uin, region), [dict(disk) for disk in given]
+    disks = []
+    for spec in specs:
+        disk = {"DeleteWithInstance": True, "DiskType": "CLOUD_PREMIUM", **spec}
+        if disk.get("SnapshotId"):
+            snapshot = image_snapshots.for_launch(snapshots, *owner, disk["SnapshotId"], int(disk.get("DiskSize", 0)))
+            if snapshot.encrypt:
+                disk["Encrypt"] = True
+        disks.append(disk)
+    return disks
 
 
 def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
@@ -169,8 +195,7 @@ def _launch(
     name = plan["name"] if plan["count"] == 1 or "InstanceName" not in params else f"{plan['name']}{n + 1}"
     system_disk = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
     system_disk.update(params.get("SystemDisk") or {})
-    data_disks = [{"DeleteWithInstance": True, "DiskType": "CLOUD_PREMIUM", **disk} for disk in params.get(
-        "DataDisks", [])]
+    data_disks = [dict(disk) for disk in plan["data_disks"]]
     now = world.now
     instance = Instance(
         instance_id=instance_id, uin=uin, region=region, zone=plan["zone"], instance_type=plan["instance_type"],

@@ -43,7 +43,7 @@ def run_instances(backend: CvmBackend, uin: str, region: str, params: dict[str, 
     if plan["charge_type"] == models.PREPAID:
         return upfront(instance_price(world, plan["instance_type"], MONTH) * plan["period"] * count)
     system = dict(params.get("SystemDisk") or {})
-    gigabytes = int(system.get("DiskSize", 50)) + sum(int(d.get("DiskSize", 0)) for d in params.get("DataDisks", []))
+    gigabytes = int(system.get("DiskSize", 50)) + sum(int(d.get("DiskSize", 0)) for d in plan["data_disks"])
     per_instance = instance_price(world, plan["instance_type"], HOUR) + world.billing.price("disk_gb_hour") * gigabytes
     return hourly(per_instance * count)
 

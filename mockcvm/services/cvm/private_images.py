@@ -3,7 +3,9 @@ ExportImages, ModifyImageAttribute, DeleteImages, sharing between accounts, and 
 
 A new image is CREATING (IMPORTING, SYNCING) until it settles into NORMAL under the ``transitions`` option, like
 an instance's in-flight states; a shared image is seen by the other account as SHARED_IMAGE and may be launched
-there. The snapshots an image lists are recorded on the image only (no CBS snapshot is made).
+there. CreateImage takes a CBS snapshot of the instance's system disk and of each chosen data disk (bound to the
+image, settling with it; a local disk has no CBS record, so its part is recorded on the image only); SyncImages
+copies them to the image's copies; DeleteImages keeps them (unbound) or, with ``DeleteBindedSnap``, deletes them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mockcvm import clock
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.regions import REGIONS
+from mockcvm.services.cbs import image_snapshots
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.images import IMAGE, NORMAL, PRIVATE, SHARED, Image
 from mockcvm.services.cvm.keypairs import tags_of
@@ -31,8 +34,12 @@ ARCHITECTURES = ("x86_64", "i386", "arm64")
 
 def in_flight(backend: ImageBackend) -> InFlight[Image]:
     world = backend.world
-    return InFlight(world.timeline, world.options.transitions, world.options.duration("transition"),
-                    lambda image: setattr(image, "state", NORMAL))
+
+    def settle(image: Image) -> None:
+        image.state = NORMAL
+        image_snapshots.settle_for_image(world.cbs.snapshots, image)
+
+    return InFlight(world.timeline, world.options.transitions, world.options.duration("transition"), settle)
 
 
 def _check_name(name: str) -> str:
@@ -75,8 +82,14 @@ def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
     world = backend.world
     name = _check_name(params["ImageName"])
     instance_id = params.get("InstanceId")
-    if not instance_id:
-        raise MissingParameter("CreateImage needs `InstanceId` (images from snapshots are not modelled).")
+    snapshot_ids = params.get("SnapshotIds") or []
+    if instance_id and snapshot_ids:
+        raise ApiError("CreateImage takes `InstanceId` or `SnapshotIds`, not both.", code="InvalidParameterConflict")
+    if not instance_id and not snapshot_ids:
+        raise ApiError("CreateImage needs `InstanceId` (an image of an instance) or `SnapshotIds` (of snapshots).",
+                       code="InvalidParameter.SpecifyOneParameter")
+    if snapshot_ids:
+        return _image_of_snapshots(backend, uin, region, name, params, snapshot_ids)
     (instance,) = checks.find_all(world.cvm, uin, region, checks.instance_ids([instance_id], "CreateImage"))
     force = params.get("ForcePoweroff", "FALSE").upper()
     if force not in ("TRUE", "FALSE"):
@@ -99,18 +112,56 @@ def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
     if params.get("DryRun"):
         raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
     source = backend.find(uin, region, instance.image_id)
-    snapshots = [{"SnapshotId": world.ids.short("snap"), "DiskUsage": "SYSTEM_DISK",
-                  "DiskSize": int(instance.system_disk.get("DiskSize", 50))}]
-    chosen = [d for d in instance.data_disks if d.get("DiskId") in data_disk_ids]
-    snapshots += [{"SnapshotId": world.ids.short("snap"), "DiskUsage": "DATA_DISK",
-                   "DiskSize": int(d.get("DiskSize", 0))} for d in chosen]
+    chosen = [(instance.system_disk, "SYSTEM_DISK")] + [
+        (d, "DATA_DISK") for d in instance.data_disks if d.get("DiskId") in data_disk_ids]
     image = _new(backend, uin, region, CREATING, os_name=instance.os_name,
                  platform=source.platform if source else "Other Linux",
                  architecture=source.architecture if source else "x86_64", image_name=name,
                  description=params.get("ImageDescription", ""),
                  image_size=int(instance.system_disk.get("DiskSize", 50)),
                  image_source="CREATE_IMAGE", image_family=params.get("ImageFamily"),
-                 tags=tags_of(params, "image"), snapshots=snapshots)
+                 tags=tags_of(params, "image"))
+    for spec, usage in chosen:
+        disk = world.cbs.get(uin, region, str(spec.get("DiskId")))
+        if disk is not None:
+            entry = {"SnapshotId": image_snapshots.take_for_image(world.cbs.snapshots, disk, image).snapshot_id,
+                     "DiskUsage": usage, "DiskSize": disk.disk_size}
+        else:  # a local disk: part of its host, no CBS record to take a snapshot of
+            entry = {"SnapshotId": world.ids.short("snap"), "DiskUsage": usage,
+                     "DiskSize": int(spec.get("DiskSize", 50))}
+        image.snapshots.append(entry)
+    return image.image_id
+
+
+def _image_of_snapshots(backend: ImageBackend, uin: str, region: str, name: str, params: dict[str, Any],
+                        snapshot_ids: list[Any]) -> str:
+    """CreateImage with ``SnapshotIds``: exactly one system disk snapshot, any data disk snapshots; the image
+    takes its OS from the image the system disk's instance ran when the snapshot was taken."""
+    snapshots = backend.world.cbs.snapshots
+    chosen = [image_snapshots.for_cvm(snapshots, uin, region, i) for i in dict.fromkeys(snapshot_ids)]
+    systems = [s for s in chosen if s.disk_usage == "SYSTEM_DISK"]
+    if not systems:
+        raise ApiError("`SnapshotIds` has no snapshot of a system disk; an image needs exactly one.",
+                       code="InvalidParameter.SystemSnapshotNotFound")
+    if len(systems) > 1:
+        raise ApiError(f"`SnapshotIds` has {len(systems)} snapshots of system disks; an image takes exactly one.",
+                       code="InvalidParameter.DuplicateSystemSnapshots")
+    if any(i.image_name == name for i in backend.images.in_region(uin, region)):
+        raise ApiError(f"An image named {name!r} already exists in {region}.", code="InvalidImageName.Duplicate")
+    _check_quota(backend, uin, region)
+    if params.get("DryRun"):
+        raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
+    system = systems[0]
+    source = backend.find(uin, region, system.source_image_id) if system.source_image_id else None
+    image = _new(backend, uin, region, CREATING, os_name=source.os_name if source else "Other Linux",
+                 platform=source.platform if source else "Other Linux",
+                 architecture=source.architecture if source else "x86_64", image_name=name,
+                 description=params.get("ImageDescription", ""), image_size=system.disk_size,
+                 image_source="CREATE_IMAGE", image_family=params.get("ImageFamily"), tags=tags_of(params, "image"))
+    for snapshot in [system] + [s for s in chosen if s is not system]:
+        snapshot.images.append(image)
+        image.snapshots.append({"SnapshotId": snapshot.snapshot_id, "DiskUsage": snapshot.disk_usage,
+                                "DiskSize": snapshot.disk_size})
     return image.image_id
 
 
@@ -163,7 +214,12 @@ def sync_images(backend: ImageBackend, uin: str, region: str, params: dict[str, 
             copy = _new(backend, uin, target, SYNCING, os_name=image.os_name, platform=image.platform,
                         architecture=image.architecture, image_name=params.get("ImageName") or image.image_name,
                         description=image.description, image_size=image.image_size, image_source="SYNC_IMAGE",
-                        image_family=image.image_family, snapshots=[dict(s) for s in image.snapshots])
+                        image_family=image.image_family)
+            for entry in image.snapshots:
+                snapshot = image_snapshots.copy_for_image(backend.world.cbs.snapshots, entry["SnapshotId"], uin,
+                                                          region, copy)
+                copy.snapshots.append(dict(entry) if snapshot is None else {**entry,
+                                                                            "SnapshotId": snapshot.snapshot_id})
             made.append({"ImageId": copy.image_id, "Region": target})
     return made
 
@@ -218,21 +274,32 @@ def modify_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
 def delete_images(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> None:
     images = [_own(backend, uin, region, i) for i in IMAGE.check_ids(params["ImageIds"])]
     for image in images:
-        if backend.shares.get(image.image_id):
-            raise ApiError(f"The image `{image.image_id}` is shared with {', '.join(backend.shares[image.image_id])}; "
-                           "cancel the sharing first.", code="InvalidImageId.InShared")
-        template = backend.world.templates.uses_image(uin, region, image.image_id)
-        if template is not None:
-            raise ApiError(f"The image `{image.image_id}` is used by the launch template {template}.",
-                           code="InvalidParameterValue.InvalidImageState")
-        if image.state != NORMAL:
-            raise ApiError(f"The image `{image.image_id}` is {image.state}; wait until it is NORMAL.",
-                           code="InvalidImageId.IncorrectState")
+        check_deletable(backend, image)
     if params.get("DryRun"):
         raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
     for image in images:
-        backend.in_flight.forget(image)
-        backend.images.remove(image)
+        remove(backend, image, delete_snapshots=bool(params.get("DeleteBindedSnap", False)))
+
+
+def check_deletable(backend: ImageBackend, image: Image) -> None:
+    """Refuse (DeleteImages' codes) an image that is shared, used by a launch template or not NORMAL."""
+    if backend.shares.get(image.image_id):
+        raise ApiError(f"The image `{image.image_id}` is shared with {', '.join(backend.shares[image.image_id])}; "
+                       "cancel the sharing first.", code="InvalidImageId.InShared")
+    template = backend.world.templates.uses_image(image.uin, image.region, image.image_id)
+    if template is not None:
+        raise ApiError(f"The image `{image.image_id}` is used by the launch template {template}.",
+                       code="InvalidParameterValue.InvalidImageState")
+    if image.state != NORMAL:
+        raise ApiError(f"The image `{image.image_id}` is {image.state}; wait until it is NORMAL.",
+                       code="InvalidImageId.IncorrectState")
+
+
+def remove(backend: ImageBackend, image: Image, delete_snapshots: bool) -> None:
+    """Delete ``image`` (checked by :func:`check_deletable`); its snapshots are deleted or kept, unbound."""
+    backend.in_flight.forget(image)
+    backend.images.remove(image)
+    image_snapshots.image_gone(backend.world.cbs.snapshots, image, delete_snapshots)
 
 
 def modify_share(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> None:

@@ -106,6 +106,13 @@ class VpcBackend:
                 self._unbind(address)
         self.interfaces.instance_released(instance)
 
+    def ordinary_ip_moved(self, instance_id: str, private_ip: str) -> None:
+        """The instance's primary private IP changed (ModifyInstancesVpcAttribute): its WanIP row follows."""
+        wan = self._wan.get(instance_id)
+        if wan is not None:
+            wan.private_ip = private_ip
+
+    # -- reads -----------------------------------------------------------------------------------------------
     # -- reads -----------------------------------------------------------------------------------------------
 
     def _bound_to(self, instance: Instance) -> list[Address]:
