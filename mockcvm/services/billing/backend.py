@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Optional, Union
 from mockcvm.billing_prices import DEFAULT_PRICES
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
+from mockcvm.services.billing.budgets import Budgets
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
-from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
+from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, Segment, second_of
 from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class BillingBackend:
         self.world = world
         self._accounts: dict[str, _Account] = {}
         self._prices = {**DEFAULT_PRICES, **dict(world.options.prices)}  # options are frozen
+        self.budgets = Budgets(self)
 
     # -- accounts and money ----------------------------------------------------------------------------------
 
@@ -156,6 +158,8 @@ class BillingBackend:
         if rate_per_hour > current_rate:
             # A lower rate only postpones the crossing: the wake-up already scheduled (if any) stays early enough.
             self._reschedule(account)
+            if uin in self.budgets.watched:
+                self.budgets.rates_rose(uin, rating.period_end)
 
     def rate(self, uin: str, resource_id: str, reason: str) -> Decimal:
         """What ``resource_id`` costs per hour now (0 when it is not charged)."""
@@ -175,6 +179,8 @@ class BillingBackend:
         account.upfront.append(row)
         account.moves.append(row)
         self._reschedule(account)
+        if uin in self.budgets.watched:
+            self.budgets.upfront_changed(uin)
 
     def refund(self, uin: str, amount: Decimal, resource_id: str, reason: str) -> None:
         """Give back ``amount`` yuan paid up front: a negative ledger row, and the balance rises."""
@@ -186,6 +192,8 @@ class BillingBackend:
         if account.balance > 0 and account.arrears_since is not None:
             self._end_arrears(account)
         self._reschedule(account)
+        if uin in self.budgets.watched:
+            self.budgets.upfront_changed(uin)
 
     def paid_upfront(self, uin: str, resource_id: str) -> Decimal:
         """What ``resource_id`` has paid up front so far, net of refunds."""
@@ -223,6 +231,11 @@ class BillingBackend:
         keyed += [(move.time, 1, n, move) for n, move in enumerate(account.moves)]
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]
+
+    def budget_sources(self, uin: str) -> tuple[int, list[Segment], list[LedgerEntry]]:
+        """What budgets read their cost from: the settled hour, every rate segment, the up-front rows (settled)."""
+        account = self._settled(uin)
+        return account.rating.settled_to, account.rating.segments, account.upfront
 
     def charged(self, uin: str) -> Decimal:
         """The sum of the ledger of ``uin``, without building its rows (O(segments))."""

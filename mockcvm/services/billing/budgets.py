@@ -1,0 +1,520 @@
+"""Budgets: a quota per cycle over a validity period, and thresholds that fire when the ledger reaches them.
+
+A budget's *cost* in a cycle is the sum of the ledger rows whose time is in the cycle and whose resource matches
+its ``DimensionsRange`` (the same rows the bills read). The ledger only moves at hourly settlements and at
+up-front charges and refunds, so a threshold can only be reached at one of those instants:
+
+- an up-front charge (or refund) re-evaluates the account's budgets at once (``upfront_changed``);
+- otherwise the first settlement hour at which the cost reaches a threshold, if nothing changes, is computed from
+  the rate segments (each segment's settled total is monotone in the hour: a binary search over the hours left in
+  the cycle), and one timeline event per budget waits for it (``Order.SETTLEMENT``, it settles the account first);
+- a rate that rises (``BillingBackend.set_rate``) brings that event forward to the next settlement at the latest,
+  where the crossing is computed again (O(1) in ``set_rate``); a rate that falls only postpones the crossing, so
+  an event that comes early finds nothing to fire and waits again;
+- while a matching resource is charged, the event also waits for the next cycle's start (the cost starts again).
+
+A threshold (``WarnJson`` item) fires at most once per cycle and amount, when the cost is >= its amount and > 0:
+it writes a remind record at that instant. Every Create/Modify/Delete writes an operation-log entry.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from mockcvm import clock
+from mockcvm.engine.timeline import Event, Order
+from mockcvm.errors import InvalidParameterValue, NotImplementedByMockcvm
+from mockcvm.regions import REGIONS
+from mockcvm.services.billing.bills import HOURLY_REASONS, PRODUCTS
+from mockcvm.services.billing.costs import REGION_IDS
+from mockcvm.services.billing.rating import HOUR, ZERO, Segment, hour_floor
+
+if TYPE_CHECKING:
+    from mockcvm.services.billing.backend import BillingBackend
+
+CYCLES = ("DAY", "MONTH", "QUARTER", "YEAR")
+PLAN_TYPES = ("FIX", "CYCLE")
+BILL_TYPES = ("BILL", "CONSUMPTION")
+#: Everything is paid in cash with no discount: these fee types equal the ledger, the others are always 0.
+CASH_FEES = ("COST", "REAL_COST", "CASH", "AMOUNT_BEFORE_TAX")
+ZERO_FEES = ("INCENTIVE", "VOUCHER", "TRANSFER", "TAX")
+CAL_TYPES = ("PERCENTAGE", "ABS")
+MAX_WARNS = 3
+MAX_PAGE_SIZE = 100
+#: DimensionsRange members mockcvm selects by; the others are refused as not modelled.
+DIMENSIONS = ("Business", "PayMode", "ProjectIds", "RegionIds", "ZoneIds", "Tags", "PayerUins", "OwnerUins")
+ZONE_IDS = {zone.zone: zone.zone_id for region in REGIONS.values() for zone in region.zones}
+FIRST_ID = 1962000000000000000
+
+
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+def _month(text: str) -> datetime:
+    return datetime.strptime(text[:7], "%Y-%m").replace(tzinfo=timezone.utc)
+
+
+def _month_end(start: datetime) -> float:
+    return start.timestamp() + calendar.monthrange(start.year, start.month)[1] * 86400 - 1
+
+
+def _add_months(start: datetime, months: int) -> datetime:
+    index = start.year * 12 + start.month - 1 + months
+    return start.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+@dataclass
+class Cycle:
+    first: float  # inclusive
+    last: float  # inclusive (a second before the next cycle)
+    label: str
+
+
+@dataclass
+class RemindRecord:
+    at: float
+    date_desc: str
+    cycle: str
+    quota: str
+    cost: Decimal
+    message: str
+
+
+@dataclass
+class LogEntry:
+    at: float
+    action: str  # ADD, UPDATE, DELETE
+    diff: list[tuple[str, Optional[str], Optional[str]]]
+
+
+@dataclass
+class Budget:
+    budget_id: str
+    uin: str
+    spec: dict[str, Any]  # the checked request members (BudgetName ... WaveThresholdJson)
+    created: float
+    updated: float
+    fired: set[tuple[str, Decimal]] = field(default_factory=set)  # (cycle label, amount) already reminded
+    records: list[RemindRecord] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    deleted: bool = False
+    event: Optional[Event] = None
+
+    # -- the period and its cycles ---------------------------------------------------------------------------
+
+    @property
+    def cycle_type(self) -> str:
+        return str(self.spec["CycleType"])
+
+    @property
+    def valid_from(self) -> float:
+        text = self.spec["PeriodBegin"]
+        return (_day(text) if self.cycle_type == "DAY" else _month(text)).timestamp()
+
+    @property
+    def valid_to(self) -> float:
+        text = self.spec["PeriodEnd"]
+        if self.cycle_type == "DAY":
+            return _day(text).timestamp() + 86399
+        return _month_end(_month(text))
+
+    def cycle_at(self, moment: float) -> Cycle:
+        """The cycle holding ``moment`` (clipped to the validity period)."""
+        when = clock.to_datetime(moment)
+        if self.cycle_type == "DAY":
+            start = when.replace(hour=0, minute=0, second=0, microsecond=0)
+            first, last, label = start.timestamp(), start.timestamp() + 86399, start.strftime("%Y-%m-%d")
+        else:
+            months = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}[self.cycle_type]
+            start = when.replace(month=(when.month - 1) // months * months + 1, day=1, hour=0, minute=0, second=0,
+                                 microsecond=0)
+            first, last = start.timestamp(), _add_months(start, months).timestamp() - 1
+            label = {"MONTH": start.strftime("%Y-%m"), "QUARTER": f"{start.year}-Q{(start.month - 1) // 3 + 1}",
+                     "YEAR": str(start.year)}[self.cycle_type]
+        return Cycle(max(first, self.valid_from), min(last, self.valid_to), label)
+
+    def status(self, now: float) -> str:
+        if now < self.valid_from:
+            return "ACTIVATED"  # 待生效: not yet in force
+        return "EXPIRED" if now > self.valid_to else "ACTIVE"
+
+    def quota(self, cycle: Cycle) -> Optional[Decimal]:
+        """The quota of ``cycle`` (None: a CYCLE plan that gives none for it)."""
+        if self.spec["PlanType"] == "FIX":
+            return Decimal(self.spec["BudgetQuota"])
+        plan = {item["dateDesc"]: Decimal(str(item["quota"])) for item in json.loads(self.spec["BudgetQuota"])}
+        return plan.get(cycle.label)
+
+    def thresholds(self, cycle: Cycle) -> list[tuple[Decimal, dict[str, Any]]]:
+        """(amount, WarnJson item) of every threshold that has an amount in ``cycle``, lowest first."""
+        quota = self.quota(cycle)
+        found = []
+        for warn in self.spec["WarnJson"]:
+            value = Decimal(warn["ThresholdValue"])
+            if warn["CalType"] == "ABS":
+                found.append((value, warn))
+            elif quota is not None:
+                found.append((quota * value / 100, warn))
+        return sorted(found, key=lambda pair: pair[0])
+
+
+# -- checking a request -----------------------------------------------------------------------------------------
+
+
+def _present(value: Any) -> bool:
+    """False for what tccli sends for "nothing": None, "", "None", [], [None], {} with only such values."""
+    if value in (None, "", "None"):
+        return False
+    if isinstance(value, list):
+        return any(_present(item) for item in value)
+    if isinstance(value, dict):
+        return any(_present(item) for item in value.values())
+    return True
+
+
+def _decimal(text: Any, name: str) -> Decimal:
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        raise InvalidParameterValue(f"{name} must be a number, got {text!r}.") from None
+    if not value.is_finite() or value < 0:
+        raise InvalidParameterValue(f"{name} must be a number >= 0, got {text!r}.")
+    return value
+
+
+def _one_of(params: dict[str, Any], name: str, allowed: tuple[str, ...]) -> str:
+    value = params.get(name)
+    if value not in allowed:
+        raise InvalidParameterValue(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
+    return str(value)
+
+
+def check_spec(params: dict[str, Any]) -> dict[str, Any]:
+    """The budget members of a CreateBudget/ModifyBudget request, checked (refusals before anything changes)."""
+    name = params.get("BudgetName")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidParameterValue("BudgetName must not be empty.")
+    cycle = _one_of(params, "CycleType", CYCLES)
+    spec: dict[str, Any] = {"BudgetName": name, "BudgetNote": params.get("BudgetNote") or "", "CycleType": cycle,
+                            "PlanType": _one_of(params, "PlanType", PLAN_TYPES),
+                            "BillType": _one_of(params, "BillType", BILL_TYPES),
+                            "FeeType": _one_of(params, "FeeType", CASH_FEES + ZERO_FEES)}
+    form = "YYYY-MM-DD" if cycle == "DAY" else "YYYY-MM"
+    for member in ("PeriodBegin", "PeriodEnd"):
+        text = params.get(member)
+        try:
+            if cycle == "DAY":
+                _day(str(text))
+            else:
+                datetime.strptime(str(text), "%Y-%m")
+        except ValueError:
+            raise InvalidParameterValue(f"{member} must be {form} for a {cycle} budget, got {text!r}.") from None
+        spec[member] = text
+    if spec["PeriodBegin"] > spec["PeriodEnd"]:
+        raise InvalidParameterValue("PeriodBegin must not be after PeriodEnd.")
+    spec["BudgetQuota"] = _check_quota(params.get("BudgetQuota"), spec)
+    warns = params.get("WarnJson") or []
+    if not 1 <= len(warns) <= MAX_WARNS:
+        raise InvalidParameterValue(f"WarnJson must hold 1 to {MAX_WARNS} thresholds, got {len(warns)}.")
+    spec["WarnJson"] = []
+    for n, warn in enumerate(warns):
+        if warn.get("WarnType") == "FORECAST":
+            raise NotImplementedByMockcvm("mockcvm does not forecast costs: give WarnType ACTUAL "
+                                          f"(WarnJson.{n} is FORECAST).")
+        _one_of(warn, "WarnType", ("ACTUAL", "FORECAST"))
+        _one_of(warn, "CalType", CAL_TYPES)
+        value = _decimal(warn.get("ThresholdValue"), f"WarnJson.{n}.ThresholdValue")
+        spec["WarnJson"].append({"WarnType": "ACTUAL", "CalType": warn["CalType"], "ThresholdValue": str(value)})
+    if _present(params.get("WaveThresholdJson")):
+        raise NotImplementedByMockcvm("mockcvm does not model fluctuation alerts (WaveThresholdJson); give "
+                                      "thresholds in WarnJson.")
+    spec["WaveThresholdJson"] = []
+    spec["DimensionsRange"] = _check_dimensions(params.get("DimensionsRange") or {})
+    return spec
+
+
+def _check_quota(text: Any, spec: dict[str, Any]) -> str:
+    if spec["PlanType"] == "FIX":
+        return str(_decimal(text, "BudgetQuota"))
+    try:
+        plan = json.loads(str(text))
+        pairs = [(str(item["dateDesc"]), item["quota"]) for item in plan]
+    except (ValueError, TypeError, KeyError):
+        raise InvalidParameterValue('BudgetQuota of a CYCLE plan must be [{"dateDesc": ..., "quota": ...}, ...], '
+                                    f"got {text!r}.") from None
+    checked = [{"dateDesc": date, "quota": str(_decimal(quota, f"BudgetQuota {date}"))} for date, quota in pairs]
+    return json.dumps(checked, separators=(",", ":"))
+
+
+def _check_dimensions(form: dict[str, Any]) -> dict[str, Any]:
+    given = {name: value for name, value in form.items() if _present(value)}
+    unknown = sorted(set(given) - set(DIMENSIONS))
+    if unknown:
+        raise NotImplementedByMockcvm(f"mockcvm does not select budget costs by {', '.join(unknown)}; "
+                                      f"DimensionsRange may give {', '.join(DIMENSIONS)}.")
+    tags = [tag for tag in given.get("Tags", []) if _present(tag)]
+    for tag in tags:
+        if not _present(tag.get("TagKey")):
+            raise InvalidParameterValue("DimensionsRange.Tags needs a TagKey in every item.")
+    if tags:
+        given["Tags"] = [{"TagKey": t["TagKey"], "TagValue": [v for v in t.get("TagValue") or [] if _present(v)]}
+                         for t in tags]
+    return {name: [str(v) for v in value] if name != "Tags" else value for name, value in given.items()}
+
+
+# -- the book of budgets ----------------------------------------------------------------------------------------
+
+
+class Budgets:
+    """Every budget of the world, its remind records and its operation log (deleted budgets keep both)."""
+
+    def __init__(self, billing: BillingBackend) -> None:
+        self.billing = billing
+        self.world = billing.world
+        self._budgets: dict[str, Budget] = {}
+        self.watched: set[str] = set()  # accounts with a live budget: set_rate and up-front charges tell them
+        self._count = 0
+
+    # -- the actions -----------------------------------------------------------------------------------------
+
+    def create(self, uin: str, params: dict[str, Any]) -> Budget:
+        spec = check_spec(params)
+        self._count += 1
+        now = self.world.now
+        budget = Budget(str(FIRST_ID + self._count), uin, spec, now, now)
+        self._budgets[budget.budget_id] = budget
+        budget.log.append(LogEntry(now, "ADD", [(p, None, a) for p, (_b, a) in _diff({}, spec).items()]))
+        self.watched.add(uin)
+        self._evaluate(budget)
+        return budget
+
+    def modify(self, uin: str, params: dict[str, Any]) -> Budget:
+        budget = self.get(uin, params.get("BudgetId"))
+        spec = check_spec(params)
+        now = self.world.now
+        changes = _diff(budget.spec, spec)
+        budget.spec, budget.updated = spec, now
+        budget.log.append(LogEntry(now, "UPDATE", [(p, b, a) for p, (b, a) in changes.items()]))
+        self._evaluate(budget)
+        return budget
+
+    def delete(self, uin: str, budget_ids: list[str]) -> list[str]:
+        budgets = [self.get(uin, budget_id) for budget_id in budget_ids]  # every id checked before any change
+        now = self.world.now
+        for budget in budgets:
+            if budget.deleted:
+                continue
+            budget.deleted, budget.updated = True, now
+            budget.log.append(LogEntry(now, "DELETE", [(p, b, None) for p, (b, _a) in _diff(budget.spec, {}).items()]))
+            self.world.timeline.cancel(budget.event)
+            budget.event = None
+        if not any(b.uin == uin and not b.deleted for b in self._budgets.values()):
+            self.watched.discard(uin)
+        return [b.budget_id for b in budgets]
+
+    def get(self, uin: str, budget_id: Any, deleted_too: bool = False) -> Budget:
+        budget = self._budgets.get(str(budget_id))
+        if budget is None or budget.uin != uin or (budget.deleted and not deleted_too):
+            raise InvalidParameterValue(f"There is no budget {budget_id!r} in this account.")
+        return budget
+
+    def listed(self, uin: str, params: dict[str, Any]) -> list[Budget]:
+        now = self.world.now
+        found = [b for b in self._budgets.values() if b.uin == uin and not b.deleted]
+        if params.get("BudgetId"):
+            found = [b for b in found if b.budget_id == str(params["BudgetId"])]
+        if params.get("BudgetName"):
+            found = [b for b in found if params["BudgetName"] in b.spec["BudgetName"]]
+        if params.get("BudgetStatus"):
+            found = [b for b in found if b.status(now) == params["BudgetStatus"]]
+        if params.get("CycleTypes"):
+            found = [b for b in found if b.cycle_type in params["CycleTypes"]]
+        return found
+
+    # -- cost ------------------------------------------------------------------------------------------------
+
+    def cost(self, budget: Budget, cycle: Cycle, until: Optional[int] = None) -> Decimal:
+        """The budget's cost in ``cycle``: settlements up to ``until`` (default: those done), up-front rows so far."""
+        if budget.spec["FeeType"] in ZERO_FEES:
+            return ZERO
+        settled_to, segments, upfront = self.billing.budget_sources(budget.uin)
+        matches = self._matcher(budget)
+        last_hour = hour_floor(int(cycle.last))
+        upper = min(settled_to if until is None else until, last_hour)
+        total = ZERO
+        if upper >= cycle.first:
+            before = int(cycle.first) - HOUR  # rows at hours < the cycle's first second belong to the one before
+            for segment in segments:
+                if matches(segment.resource_id, segment.reason):
+                    total += segment.total(upper) - segment.total(before)
+        for row in upfront:
+            if cycle.first <= row.time <= cycle.last and matches(row.resource_id, row.reason):
+                total += row.amount
+        return total
+
+    def _matcher(self, budget: Budget) -> Callable[[str, str], bool]:
+        dims = budget.spec["DimensionsRange"]
+        if not dims:
+            return lambda _resource_id, _reason: True
+        uin = budget.uin
+        seen: dict[tuple[str, str], bool] = {}
+
+        def matches(resource_id: str, reason: str) -> bool:
+            key = (resource_id, reason)
+            if key not in seen:
+                seen[key] = self._matches(uin, dims, resource_id, reason)
+            return seen[key]
+
+        return matches
+
+    def _matches(self, uin: str, dims: dict[str, Any], resource_id: str, reason: str) -> bool:
+        resource = self.world.tag.resource_of(uin, resource_id)
+        product = PRODUCTS.get(resource_id.partition("-")[0] + "-", ("p_other", ""))[0]
+        region = getattr(resource, "region", "")
+        zone = getattr(resource, "zone", "")
+        tags = dict(getattr(resource, "tags", {}) or {})
+        checks = {
+            "Business": lambda: product in dims["Business"],
+            "PayMode": lambda: ("postPay" if reason in HOURLY_REASONS else "prePay") in dims["PayMode"],
+            "ProjectIds": lambda: str(int(getattr(resource, "project_id", 0) or 0)) in dims["ProjectIds"],
+            "RegionIds": lambda: str(REGION_IDS.get(region, "")) in dims["RegionIds"] or region in dims["RegionIds"],
+            "ZoneIds": lambda: ZONE_IDS.get(zone, "") in dims["ZoneIds"] or zone in dims["ZoneIds"],
+            "PayerUins": lambda: uin in dims["PayerUins"],
+            "OwnerUins": lambda: uin in dims["OwnerUins"],
+            "Tags": lambda: all(t["TagKey"] in tags and (not t["TagValue"] or tags[t["TagKey"]] in t["TagValue"])
+                                for t in dims["Tags"]),
+        }
+        return all(checks[name]() for name in dims)
+
+    def _charging(self, budget: Budget) -> bool:
+        """Whether a resource the budget counts is being charged by the hour now."""
+        if budget.spec["FeeType"] in ZERO_FEES:
+            return False
+        _settled_to, segments, _upfront = self.billing.budget_sources(budget.uin)
+        matches = self._matcher(budget)
+        return any(s.end is None and matches(s.resource_id, s.reason) for s in segments)
+
+    # -- the timeline ----------------------------------------------------------------------------------------
+
+    def rates_rose(self, uin: str, next_settlement: int) -> None:
+        """A rate of ``uin`` rose: look again at the next settlement at the latest (the crossing may come sooner)."""
+        for budget in self._budgets.values():
+            if budget.uin == uin and not budget.deleted and self.world.now <= budget.valid_to:
+                event = budget.event
+                if event is not None and not event.cancelled and event.due <= next_settlement:
+                    continue
+                self._schedule(budget, float(next_settlement))
+
+    def upfront_changed(self, uin: str) -> None:
+        """An up-front charge or refund moved ``uin``'s ledger now: every budget of ``uin`` is evaluated at once."""
+        for budget in list(self._budgets.values()):
+            if budget.uin == uin and not budget.deleted:
+                self._evaluate(budget)
+
+    def _schedule(self, budget: Budget, due: float) -> None:
+        self.world.timeline.cancel(budget.event)
+        budget_id = budget.budget_id
+        budget.event = self.world.timeline.schedule(due, Order.SETTLEMENT, lambda: self._wake(budget_id),
+                                                    f"budget {budget_id}")
+
+    def _wake(self, budget_id: str) -> None:
+        budget = self._budgets[budget_id]
+        budget.event = None
+        if not budget.deleted:
+            self._evaluate(budget)
+
+    def _evaluate(self, budget: Budget) -> None:
+        """Fire every threshold the cost has reached in the current cycle, then wait for the next instant that can
+        fire one: the first settlement that reaches the lowest threshold left, or the next cycle's start."""
+        self.world.timeline.cancel(budget.event)
+        budget.event = None
+        now = self.world.now
+        if now > budget.valid_to:
+            return
+        if now < budget.valid_from:
+            self._schedule(budget, budget.valid_from)
+            return
+        cycle = budget.cycle_at(now)
+        spent = self.cost(budget, cycle)
+        waiting = []
+        for amount, warn in budget.thresholds(cycle):
+            if (cycle.label, amount) in budget.fired:
+                continue
+            if spent >= amount and spent > 0:
+                self._remind(budget, cycle, amount, warn, spent)
+            else:
+                waiting.append(amount)
+        due: Optional[float] = None
+        if waiting and self._charging(budget):
+            due = self._crossing(budget, cycle, max(min(waiting), Decimal("0.01")))
+        if due is None and cycle.last < budget.valid_to and self._charging(budget):
+            due = cycle.last + 1
+        if due is not None:
+            self._schedule(budget, due)
+
+    def _crossing(self, budget: Budget, cycle: Cycle, amount: Decimal) -> Optional[float]:
+        """The first settlement hour of ``cycle`` at which the cost reaches ``amount`` if nothing changes."""
+        settled_to, _segments, _upfront = self.billing.budget_sources(budget.uin)
+        low = max(settled_to + HOUR, hour_floor(int(cycle.first)) + (HOUR if cycle.first % HOUR else 0))
+        high = hour_floor(int(cycle.last))
+        if low > high or self.cost(budget, cycle, high) < amount:
+            return None
+        steps = (high - low) // HOUR
+        lo, hi = 0, steps
+        while lo < hi:
+            middle = (lo + hi) // 2
+            if self.cost(budget, cycle, low + middle * HOUR) >= amount:
+                hi = middle
+            else:
+                lo = middle + 1
+        return float(low + lo * HOUR)
+
+    def _remind(self, budget: Budget, cycle: Cycle, amount: Decimal, warn: dict[str, Any], spent: Decimal) -> None:
+        budget.fired.add((cycle.label, amount))
+        quota = budget.quota(cycle)
+        condition = (f"{warn['ThresholdValue']}% of the quota" if warn["CalType"] == "PERCENTAGE"
+                     else f"{warn['ThresholdValue']} yuan")
+        message = (f"Budget {budget.spec['BudgetName']}: the actual cost of {cycle.label} reached {spent:.2f} yuan, "
+                   f">= {condition} ({amount:.2f} yuan; quota {quota if quota is not None else '-'}).")
+        budget.records.append(RemindRecord(self.world.now, budget.cycle_type.lower(), cycle.label,
+                                           "" if quota is None else str(quota), spent, message))
+
+
+# -- the operation log's differences ------------------------------------------------------------------------------
+
+_PROPERTIES = {"BudgetName": "budgetName", "BudgetNote": "budgetNote", "BillType": "billType", "FeeType": "feeType",
+               "CycleType": "cycleType", "PeriodBegin": "periodBegin", "PeriodEnd": "periodEnd",
+               "DimensionsRange": "dimensionsRange", "PlanType": "planType", "BudgetQuota": "budgetQuota",
+               "WarnJson": "warnJson", "WaveThresholdJson": "waveThresholdJson"}
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(_camel(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _camel(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key[:1].lower() + key[1:]: _camel(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel(item) for item in value]
+    return value
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Optional[str], Optional[str]]]:
+    """property -> (before, after) for every budget member that differs (as the log writes them)."""
+    changes = {}
+    for member, name in _PROPERTIES.items():
+        old, new = _text(before.get(member)), _text(after.get(member))
+        if old != new:
+            changes[name] = (old, new)
+    return changes
