@@ -227,7 +227,9 @@ class BillingBackend:
             if amount
         ]
         hourly.sort(key=lambda row: (row.time, row.resource_id, row.reason))
-        keyed = [(row.time, 0, n, row) for n, row in enumerate(hourly)]
+        keyed: list[tuple[float, int, int, Union[Payment, LedgerEntry]]] = [
+            (row.time, 0, n, row) for n, row in enumerate(hourly)
+        ]
         keyed += [(move.time, 1, n, move) for n, move in enumerate(account.moves)]
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]

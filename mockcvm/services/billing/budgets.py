@@ -32,7 +32,7 @@ from mockcvm.errors import InvalidParameterValue, NotImplementedByMockcvm
 from mockcvm.regions import REGIONS
 from mockcvm.services.billing.bills import HOURLY_REASONS, PRODUCTS
 from mockcvm.services.billing.costs import REGION_IDS
-from mockcvm.services.billing.rating import HOUR, ZERO, Segment, hour_floor
+from mockcvm.services.billing.rating import HOUR, ZERO, hour_floor
 
 if TYPE_CHECKING:
     from mockcvm.services.billing.backend import BillingBackend
@@ -339,12 +339,13 @@ class Budgets:
 
     # -- cost ------------------------------------------------------------------------------------------------
 
-    def cost(self, budget: Budget, cycle: Cycle, until: Optional[int] = None) -> Decimal:
+    def cost(self, budget: Budget, cycle: Cycle, until: Optional[int] = None,
+             matches: Optional[Callable[[str, str], bool]] = None) -> Decimal:
         """The budget's cost in ``cycle``: settlements up to ``until`` (default: those done), up-front rows so far."""
         if budget.spec["FeeType"] in ZERO_FEES:
             return ZERO
         settled_to, segments, upfront = self.billing.budget_sources(budget.uin)
-        matches = self._matcher(budget)
+        matches = matches or self._matcher(budget)
         last_hour = hour_floor(int(cycle.last))
         upper = min(settled_to if until is None else until, last_hour)
         total = ZERO
@@ -392,12 +393,11 @@ class Budgets:
         }
         return all(checks[name]() for name in dims)
 
-    def _charging(self, budget: Budget) -> bool:
+    def _charging(self, budget: Budget, matches: Callable[[str, str], bool]) -> bool:
         """Whether a resource the budget counts is being charged by the hour now."""
         if budget.spec["FeeType"] in ZERO_FEES:
             return False
         _settled_to, segments, _upfront = self.billing.budget_sources(budget.uin)
-        matches = self._matcher(budget)
         return any(s.end is None and matches(s.resource_id, s.reason) for s in segments)
 
     # -- the timeline ----------------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ class Budgets:
         self.world.timeline.cancel(budget.event)
         budget_id = budget.budget_id
         budget.event = self.world.timeline.schedule(due, Order.SETTLEMENT, lambda: self._wake(budget_id),
-                                                    f"budget {budget_id}")
+                                                    f"budget check {budget_id}")
 
     def _wake(self, budget_id: str) -> None:
         budget = self._budgets[budget_id]
@@ -441,7 +441,8 @@ class Budgets:
             self._schedule(budget, budget.valid_from)
             return
         cycle = budget.cycle_at(now)
-        spent = self.cost(budget, cycle)
+        matches = self._matcher(budget)  # one look-up of each resource's attributes per evaluation
+        spent = self.cost(budget, cycle, matches=matches)
         waiting = []
         for amount, warn in budget.thresholds(cycle):
             if (cycle.label, amount) in budget.fired:
@@ -451,25 +452,27 @@ class Budgets:
             else:
                 waiting.append(amount)
         due: Optional[float] = None
-        if waiting and self._charging(budget):
-            due = self._crossing(budget, cycle, max(min(waiting), Decimal("0.01")))
-        if due is None and cycle.last < budget.valid_to and self._charging(budget):
+        charging = self._charging(budget, matches)
+        if waiting and charging:
+            due = self._crossing(budget, cycle, max(min(waiting), Decimal("0.01")), matches)
+        if due is None and charging and cycle.last < budget.valid_to:
             due = cycle.last + 1
         if due is not None:
             self._schedule(budget, due)
 
-    def _crossing(self, budget: Budget, cycle: Cycle, amount: Decimal) -> Optional[float]:
+    def _crossing(self, budget: Budget, cycle: Cycle, amount: Decimal,
+                  matches: Callable[[str, str], bool]) -> Optional[float]:
         """The first settlement hour of ``cycle`` at which the cost reaches ``amount`` if nothing changes."""
         settled_to, _segments, _upfront = self.billing.budget_sources(budget.uin)
         low = max(settled_to + HOUR, hour_floor(int(cycle.first)) + (HOUR if cycle.first % HOUR else 0))
         high = hour_floor(int(cycle.last))
-        if low > high or self.cost(budget, cycle, high) < amount:
+        if low > high or self.cost(budget, cycle, high, matches) < amount:
             return None
         steps = (high - low) // HOUR
         lo, hi = 0, steps
         while lo < hi:
             middle = (lo + hi) // 2
-            if self.cost(budget, cycle, low + middle * HOUR) >= amount:
+            if self.cost(budget, cycle, low + middle * HOUR, matches) >= amount:
                 hi = middle
             else:
                 lo = middle + 1
