@@ -4,14 +4,17 @@ charge) at which the ledger reaches them, exactly once per cycle, whatever the c
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mockcvm import Cloud
+from mockcvm import Cloud, mock_cvm
 from mockcvm.clock import spaced
 from tests import sdk
 from tests.conftest import START, Clock
@@ -262,3 +265,47 @@ def test_the_async_client_reads_budgets(cloud: Cloud, billing: Any) -> None:
     answer = asyncio.run(scenario())
     assert [r.BudgetId for r in answer.Data.Records] == [budget_id]
     assert (answer.Data.Total, answer.Data.Pages, answer.Data.Current) == (1, 1, 1)
+
+
+def test_a_snapshot_keeps_the_budget_waiting(cloud: Cloud, clock: Clock, billing: Any) -> None:
+    budget_id = create(billing)
+    run_instances(sdk.client("cvm"), 2)
+    saved = cloud.snapshot()
+    clock.move_to(START + timedelta(days=1))
+    first = sent_at(billing, budget_id)
+    cloud.restore(saved)
+    clock.move_to(START + timedelta(days=2))
+    assert sent_at(billing, budget_id) == first == ["2026-01-05 09:00:00"]
+
+
+@settings(max_examples=int(os.environ.get("MOCKCVM_EXAMPLES", "6")), deadline=None)
+@given(plan=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 3), st.integers(1, 100)), min_size=1, max_size=3),
+       thresholds=st.lists(st.integers(1, 150), min_size=1, max_size=3, unique=True), steps=st.booleans())
+def test_every_reminder_is_the_instant_the_ledger_reaches_it(
+    plan: list[tuple[int, int, int]], thresholds: list[int], steps: bool
+) -> None:
+    import time_machine
+
+    with time_machine.travel(START, tick=False) as traveller, mock_cvm(transitions="immediate",
+                                                                        prices={"disk_gb_hour": 0}) as cloud:
+        billing, cvm = sdk.client("billing"), sdk.client("cvm")
+        budget_id = create(billing, CycleType="MONTH", PeriodBegin="2026-01", PeriodEnd="2026-01", WarnJson=[
+            {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": str(t)} for t in thresholds])
+        events = []
+        for start, count, lifetime in plan:
+            events += [(start * HOUR + 17 * 60, "run", count), ((start + lifetime) * HOUR + 1234, "stop", count)]
+        running: list[str] = []
+        for at, what, count in sorted(events):
+            traveller.move_to(START + timedelta(seconds=at))
+            if what == "run":
+                running += run_instances(cvm, count)
+            elif running:
+                api(cvm, "TerminateInstances", InstanceIds=running[:count])
+                running = running[count:]
+            if steps:
+                sent_at(billing, budget_id)  # a read in between changes nothing
+        traveller.move_to(START + timedelta(days=30))
+        first, last = T0 - 4 * 86400 - 4 * HOUR, T0 + 26 * 86400 + 20 * HOUR - 1  # 2026-01-01 .. 01-31 23:59:59
+        assert (spaced(first), spaced(last)) == ("2026-01-01 00:00:00", "2026-01-31 23:59:59")
+        expected = sorted(filter(None, (ledger_reaches(cloud, Decimal(t), first, last) for t in thresholds)))
+        assert sorted(sent_at(billing, budget_id)) == expected
