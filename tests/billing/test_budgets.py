@@ -280,9 +280,10 @@ def test_a_snapshot_keeps_the_budget_waiting(cloud: Cloud, clock: Clock, billing
 
 @settings(max_examples=int(os.environ.get("MOCKCVM_EXAMPLES", "6")), deadline=None)
 @given(plan=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 3), st.integers(1, 100)), min_size=1, max_size=3),
-       thresholds=st.lists(st.integers(1, 150), min_size=1, max_size=3, unique=True), steps=st.booleans())
+       thresholds=st.lists(st.integers(1, 150), min_size=1, max_size=3, unique=True), steps=st.booleans(),
+       dimensions=st.booleans())
 def test_every_reminder_is_the_instant_the_ledger_reaches_it(
-    plan: list[tuple[int, int, int]], thresholds: list[int], steps: bool
+    plan: list[tuple[int, int, int]], thresholds: list[int], steps: bool, dimensions: bool
 ) -> None:
     import time_machine
 
@@ -290,7 +291,8 @@ def test_every_reminder_is_the_instant_the_ledger_reaches_it(
                                                                         prices={"disk_gb_hour": 0}) as cloud:
         billing, cvm = sdk.client("billing"), sdk.client("cvm")
         budget_id = create(billing, CycleType="MONTH", PeriodBegin="2026-01", PeriodEnd="2026-01", WarnJson=[
-            {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": str(t)} for t in thresholds])
+            {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": str(t)} for t in thresholds],
+            DimensionsRange={"Business": ["p_cvm"]} if dimensions else {})  # every row is p_cvm: the same cost
         events = []
         for start, count, lifetime in plan:
             events += [(start * HOUR + 17 * 60, "run", count), ((start + lifetime) * HOUR + 1234, "stop", count)]
@@ -309,3 +311,8 @@ def test_every_reminder_is_the_instant_the_ledger_reaches_it(
         assert (spaced(first), spaced(last)) == ("2026-01-01 00:00:00", "2026-01-31 23:59:59")
         expected = sorted(filter(None, (ledger_reaches(cloud, Decimal(t), first, last) for t in thresholds)))
         assert sorted(sent_at(billing, budget_id)) == expected
+        rating, _upfront = cloud.world.billing.budget_sources(cloud.default_account)
+        through = Decimal(0)
+        for moment in sorted({e.time for e in cloud.ledger()}):  # the settled debits are the ledger's, hour by hour
+            through += sum(e.amount for e in cloud.ledger() if e.time == moment)
+            assert rating.debited_through(int(moment)) == int(through * 100)

@@ -22,7 +22,7 @@ from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
 from mockcvm.services.billing.budgets import Budgets
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
-from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, Segment, second_of
+from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
 from mockcvm.services.cvm.offers import instance_price
 
 if TYPE_CHECKING:
@@ -234,10 +234,10 @@ class BillingBackend:
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]
 
-    def budget_sources(self, uin: str) -> tuple[int, list[Segment], list[LedgerEntry]]:
-        """What budgets read their cost from: the settled hour, every rate segment, the up-front rows (settled)."""
+    def budget_sources(self, uin: str) -> tuple[AccountRating, list[LedgerEntry]]:
+        """What budgets read their cost from (read only): the rating, settled up to now, and the up-front rows."""
         account = self._settled(uin)
-        return account.rating.settled_to, account.rating.segments, account.upfront
+        return account.rating, account.upfront
 
     def charged(self, uin: str) -> Decimal:
         """The sum of the ledger of ``uin``, without building its rows (O(segments))."""

@@ -5,9 +5,11 @@ its ``DimensionsRange`` (the same rows the bills read). The ledger only moves at
 up-front charges and refunds, so a threshold can only be reached at one of those instants:
 
 - an up-front charge (or refund) re-evaluates the account's budgets at once (``upfront_changed``);
-- otherwise the first settlement hour at which the cost reaches a threshold, if nothing changes, is computed from
-  the rate segments (each segment's settled total is monotone in the hour: a binary search over the hours left in
-  the cycle), and one timeline event per budget waits for it (``Order.SETTLEMENT``, it settles the account first);
+- otherwise the first settlement hour at which the cost reaches a threshold, if nothing changes, is computed in
+  closed form (the cost after the next settlement, then each segment still charged adds its full-hour piece at
+  every settlement), and one timeline event per budget waits for it (``Order.SETTLEMENT``, it settles the account
+  first). A budget without dimensions reads the account's settled debits (O(log settlements)); one with
+  dimensions walks the rate segments (O(segments));
 - a rate that rises (``BillingBackend.set_rate``) brings that event forward to the next settlement at the latest,
   where the crossing is computed again (O(1) in ``set_rate``); a rate that falls only postpones the crossing, so
   an event that comes early finds nothing to fire and waits again;
@@ -32,7 +34,7 @@ from mockcvm.errors import InvalidParameterValue, NotImplementedByMockcvm
 from mockcvm.regions import REGIONS
 from mockcvm.services.billing.bills import HOURLY_REASONS, PRODUCTS
 from mockcvm.services.billing.costs import REGION_IDS
-from mockcvm.services.billing.rating import HOUR, ZERO, hour_floor
+from mockcvm.services.billing.rating import HOUR, ZERO, cents_to_yuan, hour_floor, piece_cents
 
 if TYPE_CHECKING:
     from mockcvm.services.billing.backend import BillingBackend
@@ -339,25 +341,52 @@ class Budgets:
 
     # -- cost ------------------------------------------------------------------------------------------------
 
-    def cost(self, budget: Budget, cycle: Cycle, until: Optional[int] = None,
-             matches: Optional[Callable[[str, str], bool]] = None) -> Decimal:
-        """The budget's cost in ``cycle``: settlements up to ``until`` (default: those done), up-front rows so far."""
+    def cost(self, budget: Budget, cycle: Cycle) -> Decimal:
+        """The budget's cost in ``cycle`` so far: the settlements done and the up-front rows."""
+        return self._scan(budget, cycle, self._matcher(budget)).spent
+
+    def _scan(self, budget: Budget, cycle: Cycle, matches: Callable[[str, str], bool]) -> Scan:
+        """The cost so far, the cost after the next settlement if nothing changes, and what each later full hour
+        adds. A budget without dimensions reads the account's settled debits (O(log settlements)); one with
+        dimensions walks the rate segments (O(segments))."""
         if budget.spec["FeeType"] in ZERO_FEES:
-            return ZERO
-        settled_to, segments, upfront = self.billing.budget_sources(budget.uin)
-        matches = matches or self._matcher(budget)
+            return Scan(ZERO, ZERO, 0, 0, False)
+        rating, upfront = self.billing.budget_sources(budget.uin)
+        settled_to = rating.settled_to
         last_hour = hour_floor(int(cycle.last))
-        upper = min(settled_to if until is None else until, last_hour)
-        total = ZERO
-        if upper >= cycle.first:
-            before = int(cycle.first) - HOUR  # rows at hours < the cycle's first second belong to the one before
-            for segment in segments:
-                if matches(segment.resource_id, segment.reason):
-                    total += segment.total(upper) - segment.total(before)
+        before = int(cycle.first) - HOUR  # rows at hours < the cycle's first second belong to the one before
+        now_upper = min(settled_to, last_hour)
+        next_hour = settled_to + HOUR
+        spent = following = ZERO
+        hourly = 0
+        charging = False
+        if not budget.spec["DimensionsRange"]:  # every row counts
+            debited_before = rating.debited_through(before)
+            if now_upper >= cycle.first:
+                spent = cents_to_yuan(rating.debited_through(now_upper) - debited_before)
+            if next_hour <= last_hour:
+                following = cents_to_yuan(rating.debited + rating.hourly + rating.pending - debited_before)
+            hourly = rating.hourly + rating.fresh_hourly
+            charging = bool(rating.active)
+        for segment in rating.segments if budget.spec["DimensionsRange"] else ():
+            end = segment.end
+            if end is not None and end <= before:
+                continue  # settled before the cycle began
+            if not matches(segment.resource_id, segment.reason):
+                continue
+            base = segment.total(before)
+            if now_upper >= cycle.first:
+                spent += segment.total(now_upper) - base
+            if next_hour <= last_hour:
+                following += segment.total(next_hour) - base
+            if end is None:
+                charging = True
+                hourly += piece_cents(segment.num, segment.den, HOUR)
         for row in upfront:
             if cycle.first <= row.time <= cycle.last and matches(row.resource_id, row.reason):
-                total += row.amount
-        return total
+                spent += row.amount
+                following += row.amount
+        return Scan(spent, following, next_hour, hourly, charging)
 
     def _matcher(self, budget: Budget) -> Callable[[str, str], bool]:
         dims = budget.spec["DimensionsRange"]
@@ -392,13 +421,6 @@ class Budgets:
                                 for t in dims["Tags"]),
         }
         return all(checks[name]() for name in dims)
-
-    def _charging(self, budget: Budget, matches: Callable[[str, str], bool]) -> bool:
-        """Whether a resource the budget counts is being charged by the hour now."""
-        if budget.spec["FeeType"] in ZERO_FEES:
-            return False
-        _settled_to, segments, _upfront = self.billing.budget_sources(budget.uin)
-        return any(s.end is None and matches(s.resource_id, s.reason) for s in segments)
 
     # -- the timeline ----------------------------------------------------------------------------------------
 
@@ -441,8 +463,8 @@ class Budgets:
             self._schedule(budget, budget.valid_from)
             return
         cycle = budget.cycle_at(now)
-        matches = self._matcher(budget)  # one look-up of each resource's attributes per evaluation
-        spent = self.cost(budget, cycle, matches=matches)
+        scan = self._scan(budget, cycle, self._matcher(budget))
+        spent = scan.spent
         waiting = []
         for amount, warn in budget.thresholds(cycle):
             if (cycle.label, amount) in budget.fired:
@@ -452,31 +474,12 @@ class Budgets:
             else:
                 waiting.append(amount)
         due: Optional[float] = None
-        charging = self._charging(budget, matches)
-        if waiting and charging:
-            due = self._crossing(budget, cycle, max(min(waiting), Decimal("0.01")), matches)
-        if due is None and charging and cycle.last < budget.valid_to:
+        if waiting and scan.charging:
+            due = _crossing(scan, cycle, max(min(waiting), Decimal("0.01")))
+        if due is None and scan.charging and cycle.last < budget.valid_to:
             due = cycle.last + 1
         if due is not None:
             self._schedule(budget, due)
-
-    def _crossing(self, budget: Budget, cycle: Cycle, amount: Decimal,
-                  matches: Callable[[str, str], bool]) -> Optional[float]:
-        """The first settlement hour of ``cycle`` at which the cost reaches ``amount`` if nothing changes."""
-        settled_to, _segments, _upfront = self.billing.budget_sources(budget.uin)
-        low = max(settled_to + HOUR, hour_floor(int(cycle.first)) + (HOUR if cycle.first % HOUR else 0))
-        high = hour_floor(int(cycle.last))
-        if low > high or self.cost(budget, cycle, high, matches) < amount:
-            return None
-        steps = (high - low) // HOUR
-        lo, hi = 0, steps
-        while lo < hi:
-            middle = (lo + hi) // 2
-            if self.cost(budget, cycle, low + middle * HOUR, matches) >= amount:
-                hi = middle
-            else:
-                lo = middle + 1
-        return float(low + lo * HOUR)
 
     def _remind(self, budget: Budget, cycle: Cycle, amount: Decimal, warn: dict[str, Any], spent: Decimal) -> None:
         budget.fired.add((cycle.label, amount))
@@ -487,6 +490,30 @@ class Budgets:
                    f">= {condition} ({amount:.2f} yuan; quota {quota if quota is not None else '-'}).")
         budget.records.append(RemindRecord(self.world.now, budget.cycle_type.lower(), cycle.label,
                                            "" if quota is None else str(quota), spent, message))
+
+
+@dataclass(frozen=True)
+class Scan:
+    spent: Decimal  # the cycle's cost so far
+    following: Decimal  # its cost after the settlement at ``next_hour``, if nothing changes
+    next_hour: int
+    hourly: int  # cents every later settlement adds (the full-hour pieces of the segments still charged)
+    charging: bool  # a resource the budget counts is charged by the hour
+
+
+def _crossing(scan: Scan, cycle: Cycle, amount: Decimal) -> Optional[float]:
+    """The first settlement hour of ``cycle`` at which the cost reaches ``amount`` if nothing changes: after the
+    next settlement every segment still charged adds its full-hour piece at each settlement, so it is closed form."""
+    last_hour = hour_floor(int(cycle.last))
+    if scan.next_hour > last_hour:
+        return None
+    if scan.following >= amount:
+        return float(scan.next_hour)
+    if scan.hourly <= 0:
+        return None
+    hours = -(-((amount - scan.following) * 100) // scan.hourly)  # ceiling, exact in Decimal
+    due = scan.next_hour + int(hours) * HOUR
+    return float(due) if due <= last_hour else None
 
 
 # -- the operation log's differences ------------------------------------------------------------------------------
