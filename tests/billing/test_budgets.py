@@ -281,35 +281,39 @@ def test_a_snapshot_keeps_the_budget_waiting(cloud: Cloud, clock: Clock, billing
 @settings(max_examples=int(os.environ.get("MOCKCVM_EXAMPLES", "6")), deadline=None)
 @given(plan=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 3), st.integers(1, 100)), min_size=1, max_size=3),
        thresholds=st.lists(st.integers(1, 150), min_size=1, max_size=3, unique=True), steps=st.booleans(),
-       dimensions=st.booleans())
+       dimensions=st.booleans(), created=st.integers(0, 150))
 def test_every_reminder_is_the_instant_the_ledger_reaches_it(
-    plan: list[tuple[int, int, int]], thresholds: list[int], steps: bool, dimensions: bool
+    plan: list[tuple[int, int, int]], thresholds: list[int], steps: bool, dimensions: bool, created: int
 ) -> None:
     import time_machine
 
     with time_machine.travel(START, tick=False) as traveller, mock_cvm(transitions="immediate",
                                                                         prices={"disk_gb_hour": 0}) as cloud:
         billing, cvm = sdk.client("billing"), sdk.client("cvm")
-        budget_id = create(billing, CycleType="MONTH", PeriodBegin="2026-01", PeriodEnd="2026-01", WarnJson=[
-            {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": str(t)} for t in thresholds],
-            DimensionsRange={"Business": ["p_cvm"]} if dimensions else {})  # every row is p_cvm: the same cost
-        events = []
+        created_at = created * HOUR + 29 * 60  # mid-hour, maybe after instances started: a partial hour is open
+        events = [(created_at, "budget", 0)]
         for start, count, lifetime in plan:
             events += [(start * HOUR + 17 * 60, "run", count), ((start + lifetime) * HOUR + 1234, "stop", count)]
         running: list[str] = []
+        budget_id = ""
         for at, what, count in sorted(events):
             traveller.move_to(START + timedelta(seconds=at))
-            if what == "run":
+            if what == "budget":
+                budget_id = create(billing, CycleType="MONTH", PeriodBegin="2026-01", PeriodEnd="2026-01", WarnJson=[
+                    {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": str(t)} for t in thresholds],
+                    DimensionsRange={"Business": ["p_cvm"]} if dimensions else {})  # all rows are p_cvm: same cost
+            elif what == "run":
                 running += run_instances(cvm, count)
             elif running:
                 api(cvm, "TerminateInstances", InstanceIds=running[:count])
                 running = running[count:]
-            if steps:
+            if steps and budget_id:
                 sent_at(billing, budget_id)  # a read in between changes nothing
         traveller.move_to(START + timedelta(days=30))
         first, last = T0 - 4 * 86400 - 4 * HOUR, T0 + 26 * 86400 + 20 * HOUR - 1  # 2026-01-01 .. 01-31 23:59:59
         assert (spaced(first), spaced(last)) == ("2026-01-01 00:00:00", "2026-01-31 23:59:59")
-        expected = sorted(filter(None, (ledger_reaches(cloud, Decimal(t), first, last) for t in thresholds)))
+        reached = filter(None, (ledger_reaches(cloud, Decimal(t), first, last) for t in thresholds))
+        expected = sorted(max(at, spaced(T0 + created_at)) for at in reached)  # reached before: at the creation
         assert sorted(sent_at(billing, budget_id)) == expected
         rating, _upfront = cloud.world.billing.budget_sources(cloud.default_account)
         through = Decimal(0)
