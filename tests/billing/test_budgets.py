@@ -114,6 +114,18 @@ def test_a_rate_that_rises_brings_the_reminder_forward(cloud: Cloud, clock: Cloc
     assert expected > spaced(T0 + 10 * HOUR)
 
 
+def test_a_budget_made_mid_hour_counts_the_open_hours_pieces(cloud: Cloud, clock: Clock, billing: Any) -> None:
+    cvm = sdk.client("cvm")
+    run_instances(cvm)  # 0.5 an hour from 04:00
+    clock.move_to(START + timedelta(hours=2, minutes=20))
+    run_instances(cvm)  # and from 06:20: its first piece, at 07:00, is 0.33
+    clock.move_to(START + timedelta(hours=2, minutes=40))
+    budget_id = create(billing, WarnJson=[{"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": "2.83"}])
+    clock.move_to(START + timedelta(days=1))  # 1.00 by 06:00, 1.83 at 07:00, 2.83 at 08:00
+    assert sent_at(billing, budget_id) == ["2026-01-05 08:00:00"] == [
+        ledger_reaches(cloud, Decimal("2.83"), T0, T0 + 86400)]
+
+
 def test_steps_and_one_jump_fire_the_same_reminders(cloud: Cloud, clock: Clock, billing: Any) -> None:
     daily = create(billing, CycleType="DAY", PeriodBegin="2026-01-01", PeriodEnd="2026-01-31", BudgetQuota="4",
                    WarnJson=[{"WarnType": "ACTUAL", "CalType": "PERCENTAGE", "ThresholdValue": "50"},
