@@ -25,7 +25,7 @@ import calendar
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from mockcvm import clock
@@ -511,7 +511,7 @@ def _crossing(scan: Scan, cycle: Cycle, amount: Decimal) -> Optional[float]:
         return float(scan.next_hour)
     if scan.hourly <= 0:
         return None
-    hours = -(-((amount - scan.following) * 100) // scan.hourly)  # ceiling, exact in Decimal
+    hours = ((amount - scan.following) * 100 / scan.hourly).to_integral_value(rounding=ROUND_CEILING)
     due = scan.next_hour + int(hours) * HOUR
     return float(due) if due <= last_hour else None
 
