@@ -368,20 +368,24 @@ class Budgets:
                 following = cents_to_yuan(rating.debited + rating.hourly + rating.pending - debited_before)
             hourly = rating.hourly + rating.fresh_hourly
             charging = bool(rating.active)
-        for segment in rating.segments if budget.spec["DimensionsRange"] else ():
-            end = segment.end
-            if end is not None and end <= before:
-                continue  # settled before the cycle began
-            if not matches(segment.resource_id, segment.reason):
-                continue
-            base = segment.total(before)
-            if now_upper >= cycle.first:
-                spent += segment.total(now_upper) - base
-            if next_hour <= last_hour:
-                following += segment.total(next_hour) - base
-            if end is None:
-                charging = True
-                hourly += piece_cents(segment.num, segment.den, HOUR)
+        if budget.spec["DimensionsRange"]:
+            spent_cents = following_cents = 0
+            counts_now, counts_next = now_upper >= cycle.first, next_hour <= last_hour
+            for segment in rating.segments:
+                end = segment.end
+                if end is not None and end <= before:
+                    continue  # settled before the cycle began
+                if not matches(segment.resource_id, segment.reason):
+                    continue
+                base = segment.total_cents(before) if segment.start < before else 0
+                if counts_now:
+                    spent_cents += segment.total_cents(now_upper) - base
+                if counts_next:
+                    following_cents += segment.total_cents(next_hour) - base
+                if end is None:
+                    charging = True
+                    hourly += piece_cents(segment.num, segment.den, HOUR)
+            spent, following = cents_to_yuan(spent_cents), cents_to_yuan(following_cents)
         for row in upfront:
             if cycle.first <= row.time <= cycle.last and matches(row.resource_id, row.reason):
                 spent += row.amount
@@ -404,23 +408,32 @@ class Budgets:
         return matches
 
     def _matches(self, uin: str, dims: dict[str, Any], resource_id: str, reason: str) -> bool:
+        """Whether the ledger rows of ``resource_id`` (``reason``) count for a budget with these dimensions."""
+        if "Business" in dims and PRODUCTS.get(resource_id.partition("-")[0] + "-", ("p_other", ""))[0] not in dims[
+                "Business"]:
+            return False
+        if "PayMode" in dims and ("postPay" if reason in HOURLY_REASONS else "prePay") not in dims["PayMode"]:
+            return False
+        if ("PayerUins" in dims and uin not in dims["PayerUins"]) or ("OwnerUins" in dims and uin not in dims[
+                "OwnerUins"]):
+            return False
         resource = self.world.tag.resource_of(uin, resource_id)
-        product = PRODUCTS.get(resource_id.partition("-")[0] + "-", ("p_other", ""))[0]
+        if "ProjectIds" in dims and str(int(getattr(resource, "project_id", 0) or 0)) not in dims["ProjectIds"]:
+            return False
         region = getattr(resource, "region", "")
+        if "RegionIds" in dims and str(REGION_IDS.get(region, "")) not in dims["RegionIds"] and region not in dims[
+                "RegionIds"]:
+            return False
         zone = getattr(resource, "zone", "")
-        tags = dict(getattr(resource, "tags", {}) or {})
-        checks = {
-            "Business": lambda: product in dims["Business"],
-            "PayMode": lambda: ("postPay" if reason in HOURLY_REASONS else "prePay") in dims["PayMode"],
-            "ProjectIds": lambda: str(int(getattr(resource, "project_id", 0) or 0)) in dims["ProjectIds"],
-            "RegionIds": lambda: str(REGION_IDS.get(region, "")) in dims["RegionIds"] or region in dims["RegionIds"],
-            "ZoneIds": lambda: ZONE_IDS.get(zone, "") in dims["ZoneIds"] or zone in dims["ZoneIds"],
-            "PayerUins": lambda: uin in dims["PayerUins"],
-            "OwnerUins": lambda: uin in dims["OwnerUins"],
-            "Tags": lambda: all(t["TagKey"] in tags and (not t["TagValue"] or tags[t["TagKey"]] in t["TagValue"])
-                                for t in dims["Tags"]),
-        }
-        return all(checks[name]() for name in dims)
+        if "ZoneIds" in dims and ZONE_IDS.get(zone, "") not in dims["ZoneIds"] and zone not in dims["ZoneIds"]:
+            return False
+        if "Tags" in dims:
+            tags = getattr(resource, "tags", None) or {}
+            for wanted in dims["Tags"]:
+                key = wanted["TagKey"]
+                if key not in tags or (wanted["TagValue"] and tags[key] not in wanted["TagValue"]):
+                    return False
+        return True
 
     # -- the timeline ----------------------------------------------------------------------------------------
 

@@ -78,21 +78,24 @@ class Segment:
 
     def total(self, until: int) -> Decimal:
         """The sum of :meth:`pieces` up to ``until``, in O(1): first piece, full hours, last piece."""
+        return cents_to_yuan(self.total_cents(until))
+
+    def total_cents(self, until: int) -> int:
+        """:meth:`total` in cents."""
         end = until if self.end is None else min(self.end, until)
         if end <= self.start:
-            return ZERO
+            return 0
         num, den = self.num, self.den
         first_end = hour_floor(self.start) + HOUR
         if end <= first_end:
-            return cents_to_yuan(piece_cents(num, den, end - self.start))
+            return piece_cents(num, den, end - self.start)
         last_start = hour_floor(end)
         full_hours = (last_start - first_end) // HOUR
-        cents = (
+        return (
             piece_cents(num, den, first_end - self.start)
             + full_hours * piece_cents(num, den, HOUR)
             + piece_cents(num, den, end - last_start)
         )
-        return cents_to_yuan(cents)
 
 
 @dataclass(frozen=True)
