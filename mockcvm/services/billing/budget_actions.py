@@ -9,7 +9,8 @@ from mockcvm import clock
 from mockcvm.dispatch import Context, action
 from mockcvm.errors import InvalidParameterValue
 from mockcvm.services.billing.bills import shape
-from mockcvm.services.billing.budgets import MAX_PAGE_SIZE, Budget, Budgets, LogEntry, RemindRecord
+from mockcvm.services.billing.budget_spec import MAX_PAGE_SIZE, Budget, LogEntry, RemindRecord
+from mockcvm.services.billing.budgets import Budgets
 
 
 def _budgets(ctx: Context) -> Budgets:
