@@ -335,3 +335,39 @@ def test_every_reminder_is_the_instant_the_ledger_reaches_it(
         for moment in sorted({e.time for e in cloud.ledger()}):  # the settled debits are the ledger's, hour by hour
             through += sum(e.amount for e in cloud.ledger() if e.time == moment)
             assert rating.debited_through(int(moment)) == int(through * 100)
+
+
+def test_a_refund_lowers_the_cost_and_is_a_return_in_the_bill_list(cloud: Cloud, clock: Clock, billing: Any) -> None:
+    budget_id = create(billing, BudgetQuota="1000", WarnJson=[
+        {"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": "100"}])
+    cvm = sdk.client("cvm")
+    [ins] = run_instances(cvm, InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1})  # 200 up front
+    assert sent_at(billing, budget_id) == ["2026-01-05 04:00:00"]
+    clock.move_to(START + timedelta(hours=1))
+    api(cvm, "TerminateInstances", InstanceIds=[ins])  # within five days: everything back
+    [shown] = api(billing, "DescribeBudget", PageNo=1, PageSize=10)["Data"]["Records"]
+    assert (shown["RealCost"], shown["RemindTimes"], shown["MoneyStatus"]) == ("0.00", 1, 1)
+    rows = api(billing, "DescribeBillList", StartTime="2026-01-05 00:00:00", EndTime="2026-01-06 00:00:00",
+               Offset=0, Limit=100)["TransactionList"]
+    assert [(r["ActionType"], r["DeductMode"], r["Amount"]) for r in rows[1:]] == [
+        ("deduct", "trade", -20000), ("return", "trade", 20000)]
+    assert rows[-1]["Balance"] == rows[0]["Amount"] == int(cloud.balance() * 100)
+
+
+@pytest.mark.cloud_options(verify_signatures=True)
+def test_an_account_sees_only_its_own_budgets_and_movements(cloud: Cloud) -> None:
+    cloud.register_credentials("AKIDalice0000000000000000000000000", "alice-key", account="200000000001")
+    cloud.register_credentials("AKIDbob000000000000000000000000000", "bob-key", account="200000000002")
+    alice = sdk.client("billing", secret_id="AKIDalice".ljust(34, "0"), secret_key="alice-key")
+    bob = sdk.client("billing", secret_id="AKIDbob".ljust(34, "0"), secret_key="bob-key")
+    budget_id = create(alice)
+    cloud.top_up("5", account="200000000002")
+    assert api(bob, "DescribeBudget", PageNo=1, PageSize=10)["Data"]["Total"] == 0
+    refused(cloud, bob, "DescribeBudgetOperationLog", "InvalidParameterValue", BudgetId=budget_id, PageNo=1,
+            PageSize=10)
+    refused(cloud, bob, "DeleteBudget", "InvalidParameterValue", BudgetIds=[budget_id])
+    span = {"StartTime": "2026-03-01 00:00:00", "EndTime": "2026-03-31 00:00:00", "Offset": 0, "Limit": 10}
+    assert [r["OperationInfo"] for r in api(bob, "DescribeBillList", **span)["TransactionList"]] == [
+        "opening balance", "top-up"]
+    assert [r["OperationInfo"] for r in api(alice, "DescribeBillList", **span)["TransactionList"]] == [
+        "opening balance"]
