@@ -371,3 +371,10 @@ def test_an_account_sees_only_its_own_budgets_and_movements(cloud: Cloud) -> Non
         "opening balance", "top-up"]
     assert [r["OperationInfo"] for r in api(alice, "DescribeBillList", **span)["TransactionList"]] == [
         "opening balance"]
+
+
+def test_the_failure_report_does_not_list_budget_checks(cloud: Cloud, billing: Any) -> None:
+    create(billing)
+    run_instances(sdk.client("cvm"))
+    assert [e for e in cloud.world.timeline.pending() if e.label.startswith("budget check")]
+    assert "budget" not in cloud.dump()
