@@ -13,7 +13,9 @@ Cost: the rating keeps, per account, the number of *full-period* segments per ra
 debit they make (``hourly``, sum of count x piece(rate, 1 h)). Segments opened or closed since the last settlement
 are "changes"; a settlement is O(changes since the last one + 1) and N further full hours cost O(1) together
 (``N x hourly``). The first hour at which the balance goes below zero is computed in closed form
-(:meth:`AccountRating.next_crossing`).
+(:meth:`AccountRating.next_crossing`). Each settlement appends one *run* (its first hour, the cents debited so far,
+the cents each later hour of it debits), so what the settlements debited up to any hour is O(log runs)
+(:meth:`AccountRating.debited_through`; budgets read it).
 """
 
 from __future__ import annotations
