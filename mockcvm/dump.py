@@ -23,8 +23,8 @@ MAX_RESOURCES = 50
 #: How far ahead the dump forecasts when an account's balance runs out; past this it says "not within".
 FORECAST_HORIZON = 366 * 86400.0
 #: Labels of timeline events that are internal wake-ups, not things that will happen (the billing engine's
-#: early look at an account, which may find nothing to do).
-_WAKE_UPS = ("settlement ",)
+#: early look at an account, or at a budget, which may find nothing to do).
+_WAKE_UPS = ("settlement ", "budget check ")
 
 
 def dump_world(world: World) -> str:

@@ -3,6 +3,7 @@ registers thin handlers. Importing this package registers every handler, explici
 
 from mockcvm.services.billing import actions as billing_actions
 from mockcvm.services.billing import bill_actions as billing_bill_actions  # noqa: F401
+from mockcvm.services.billing import budget_actions as billing_budget_actions  # noqa: F401
 from mockcvm.services.cbs import actions as cbs_actions
 from mockcvm.services.cbs import lifecycle_actions as cbs_lifecycle_actions  # noqa: F401
 from mockcvm.services.cbs import snapshot_actions as cbs_snapshot_actions  # noqa: F401

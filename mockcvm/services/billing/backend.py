@@ -15,11 +15,12 @@ changes (closed form, O(1); recomputed when a rate rises or money moves). That s
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from mockcvm.billing_prices import DEFAULT_PRICES
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError
+from mockcvm.services.billing.budgets import Budgets
 from mockcvm.services.billing.ledger import LedgerEntry, Payment
 from mockcvm.services.billing.rating import HOUR, ZERO, AccountRating, Crossing, second_of
 from mockcvm.services.cvm.offers import instance_price
@@ -45,6 +46,8 @@ class _Account:
         self.balance = opening  # as of the last settlement, minus up-front charges, plus payments since
         self.upfront: list[LedgerEntry] = []
         self.payments: list[Payment] = [Payment(now, uin, opening, "opening")]
+        #: payments and up-front rows in the order they happened (hourly rows are derived from the segments)
+        self.moves: list[Union[Payment, LedgerEntry]] = list(self.payments)
         self.wake: Optional[Event] = None  # the settlement that will first leave the balance below zero
         self.arrears_since: Optional[float] = None
         self.arrears_events: list[Event] = []
@@ -56,6 +59,7 @@ class BillingBackend:
         self.world = world
         self._accounts: dict[str, _Account] = {}
         self._prices = {**DEFAULT_PRICES, **dict(world.options.prices)}  # options are frozen
+        self.budgets = Budgets(self)
 
     # -- accounts and money ----------------------------------------------------------------------------------
 
@@ -92,7 +96,9 @@ class BillingBackend:
         self._pay(self._settled(uin), amount, "top_up")
 
     def _pay(self, account: _Account, amount: Decimal, kind: str) -> None:
-        account.payments.append(Payment(self.world.now, account.uin, amount, kind))
+        payment = Payment(self.world.now, account.uin, amount, kind)
+        account.payments.append(payment)
+        account.moves.append(payment)
         account.balance += amount
         if account.balance < 0 and account.arrears_since is None:
             self._begin_arrears(account, Crossing(second_of(self.world.now)))
@@ -152,6 +158,8 @@ class BillingBackend:
         if rate_per_hour > current_rate:
             # A lower rate only postpones the crossing: the wake-up already scheduled (if any) stays early enough.
             self._reschedule(account)
+            if uin in self.budgets.watched:
+                self.budgets.rates_rose(uin, rating.period_end)
 
     def rate(self, uin: str, resource_id: str, reason: str) -> Decimal:
         """What ``resource_id`` costs per hour now (0 when it is not charged)."""
@@ -167,17 +175,25 @@ class BillingBackend:
                 code="InvalidAccount.InsufficientBalance",
             )
         account.balance -= amount
-        account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, amount, reason))
+        row = LedgerEntry(self.world.now, uin, resource_id, amount, reason)
+        account.upfront.append(row)
+        account.moves.append(row)
         self._reschedule(account)
+        if uin in self.budgets.watched:
+            self.budgets.upfront_changed(uin)
 
     def refund(self, uin: str, amount: Decimal, resource_id: str, reason: str) -> None:
         """Give back ``amount`` yuan paid up front: a negative ledger row, and the balance rises."""
         account = self._settled(uin)
         account.balance += amount
-        account.upfront.append(LedgerEntry(self.world.now, uin, resource_id, -amount, reason))
+        row = LedgerEntry(self.world.now, uin, resource_id, -amount, reason)
+        account.upfront.append(row)
+        account.moves.append(row)
         if account.balance > 0 and account.arrears_since is not None:
             self._end_arrears(account)
         self._reschedule(account)
+        if uin in self.budgets.watched:
+            self.budgets.upfront_changed(uin)
 
     def paid_upfront(self, uin: str, resource_id: str) -> Decimal:
         """What ``resource_id`` has paid up front so far, net of refunds."""
@@ -197,6 +213,31 @@ class BillingBackend:
             rows.extend(account.upfront)
         rows.sort(key=lambda row: (row.time, row.account, row.resource_id, row.reason))
         return rows
+
+    def movements(self, uin: str) -> list[Union[Payment, LedgerEntry]]:
+        """Every payment and charge of ``uin`` in the order they moved the balance: at one instant, the hourly
+        settlement first (it is applied before anything else happens then), then payments and up-front rows in the
+        order they were made."""
+        account = self._settled(uin)
+        until = account.rating.settled_to
+        hourly = [
+            LedgerEntry(float(hour), uin, segment.resource_id, amount, segment.reason)
+            for segment in account.rating.segments
+            for hour, amount in segment.pieces(until)
+            if amount
+        ]
+        hourly.sort(key=lambda row: (row.time, row.resource_id, row.reason))
+        keyed: list[tuple[float, int, int, Union[Payment, LedgerEntry]]] = [
+            (row.time, 0, n, row) for n, row in enumerate(hourly)
+        ]
+        keyed += [(move.time, 1, n, move) for n, move in enumerate(account.moves)]
+        keyed.sort(key=lambda item: item[:3])
+        return [item[3] for item in keyed]
+
+    def budget_sources(self, uin: str) -> tuple[AccountRating, list[LedgerEntry]]:
+        """What budgets read their cost from (read only): the rating, settled up to now, and the up-front rows."""
+        account = self._settled(uin)
+        return account.rating, account.upfront
 
     def charged(self, uin: str) -> Decimal:
         """The sum of the ledger of ``uin``, without building its rows (O(segments))."""

@@ -6,6 +6,8 @@ from typing import Any
 
 from mockcvm.dispatch import Context, action
 from mockcvm.services.billing.bills import Bills, Deals, Renewals
+from mockcvm.services.billing.costs import Costs
+from mockcvm.services.billing.movements import bill_list
 
 
 def _bills(ctx: Context) -> Bills:
@@ -57,3 +59,13 @@ def describe_deals_by_cond(ctx: Context, params: dict[str, Any]) -> dict[str, An
 def describe_renew_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     items, token = Renewals(ctx.world).find(ctx.account.uin, params)
     return {"InstanceList": items, "NextToken": token}
+
+
+@action("billing", "DescribeBillList")
+def describe_bill_list(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return bill_list(ctx.world, ctx.account.uin, params)
+
+
+@action("billing", "DescribeCostSummaryByResource")
+def describe_cost_summary_by_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return Costs(ctx.world).by_resource(ctx.account.uin, params)

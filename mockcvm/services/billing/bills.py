@@ -54,7 +54,7 @@ class BillRow:
 
 
 def money(amount: Decimal) -> str:
-    return str(amount.quantize(EIGHT))
+    return format(amount.quantize(EIGHT), "f")  # str() would write zero as "0E-8"
 
 
 def shape(object_name: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,14 @@ Cost: the rating keeps, per account, the number of *full-period* segments per ra
 debit they make (``hourly``, sum of count x piece(rate, 1 h)). Segments opened or closed since the last settlement
 are "changes"; a settlement is O(changes since the last one + 1) and N further full hours cost O(1) together
 (``N x hourly``). The first hour at which the balance goes below zero is computed in closed form
-(:meth:`AccountRating.next_crossing`).
+(:meth:`AccountRating.next_crossing`). Each settlement appends one *run* (its first hour, the cents debited so far,
+the cents each later hour of it debits), so what the settlements debited up to any hour is O(log runs)
+(:meth:`AccountRating.debited_through`; budgets read it).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator, Optional
@@ -77,21 +80,24 @@ class Segment:
 
     def total(self, until: int) -> Decimal:
         """The sum of :meth:`pieces` up to ``until``, in O(1): first piece, full hours, last piece."""
+        return cents_to_yuan(self.total_cents(until))
+
+    def total_cents(self, until: int) -> int:
+        """:meth:`total` in cents."""
         end = until if self.end is None else min(self.end, until)
         if end <= self.start:
-            return ZERO
+            return 0
         num, den = self.num, self.den
         first_end = hour_floor(self.start) + HOUR
         if end <= first_end:
-            return cents_to_yuan(piece_cents(num, den, end - self.start))
+            return piece_cents(num, den, end - self.start)
         last_start = hour_floor(end)
         full_hours = (last_start - first_end) // HOUR
-        cents = (
+        return (
             piece_cents(num, den, first_end - self.start)
             + full_hours * piece_cents(num, den, HOUR)
             + piece_cents(num, den, end - last_start)
         )
-        return cents_to_yuan(cents)
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,11 @@ class AccountRating:
         self.fresh: list[Segment] = []  # segments opened inside the open period (may have closed since)
         self.fresh_hourly = 0  # cents of one hour of the fresh segments still active
         self.pending = 0  # cents the open period debits beyond ``hourly`` (fresh and closed pieces)
+        #: what the settlements debited, as runs ``(first hour, cents debited up to and with it, cents each later
+        #: hour of the run debits)``: one run per :meth:`settle` that moved (the cumulative debit at any hour, O(log))
+        self.runs: list[tuple[int, int, int]] = []
+        self.run_hours: list[int] = []  # the first hour of each run (for bisect)
+        self.debited = 0  # cents debited by every settlement so far
 
     @property
     def period_end(self) -> int:
@@ -184,6 +195,7 @@ class AccountRating:
         after_first = balance - cents_to_yuan(self.hourly + self.pending)
         if balance >= 0 and after_first < 0:
             crossing = Crossing(self.period_end)
+        first_debit = self.hourly + self.pending
         for segment in self.fresh:
             if segment.end is None:
                 self._add_full(segment)
@@ -191,12 +203,24 @@ class AccountRating:
         self.fresh_hourly = 0
         self.pending = 0
         rest = periods - 1
+        self.debited += first_debit
+        self.runs.append((self.period_end, self.debited, self.hourly))
+        self.run_hours.append(self.period_end)
+        self.debited += rest * self.hourly
         after_all = after_first - cents_to_yuan(rest * self.hourly)
         if crossing is None and after_first >= 0 and after_all < 0:
             hours = int(after_first * 100 // self.hourly) + 1
             crossing = Crossing(self.period_end + hours * HOUR)
         self.settled_to = target
         return after_all, crossing
+
+    def debited_through(self, hour: int) -> int:
+        """Cents the settlements at every hour <= ``hour`` debited (``hour`` <= ``settled_to``), O(log runs)."""
+        at = bisect_right(self.run_hours, hour) - 1
+        if at < 0:
+            return 0
+        first, debited, per_hour = self.runs[at]
+        return debited + (hour - first) // HOUR * per_hour
 
     def next_crossing(self, balance: Decimal) -> Optional[int]:
         """The settlement hour at which, if nothing changes, the balance first goes below zero (None: never)."""
