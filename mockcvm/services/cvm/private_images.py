@@ -67,6 +67,7 @@ def _new(backend: ImageBackend, uin: str, region: str, state: str, **fields: Any
     image = Image(image_id=image_id, uin=uin, region=region, image_type=PRIVATE, state=state,
                   created_time=clock.iso(float(int(world.now))), image_creator=uin, **fields)
     backend.images.add(image)
+    world.tag.track("image", image_id, image)
     backend.in_flight.begin(image, f"settle {image_id}")
     return image
 
@@ -232,7 +233,9 @@ def delete_images(backend: ImageBackend, uin: str, region: str, params: dict[str
         raise ApiError("The request would have succeeded (DryRun).", code="DryRunOperation")
     for image in images:
         backend.in_flight.forget(image)
+        image.released = True
         backend.images.remove(image)
+        backend.world.tag.untrack(uin, "image", image.image_id)
 
 
 def modify_share(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> None:
