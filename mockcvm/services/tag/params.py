@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Optional, Sequence
 
 from mockcvm.errors import ApiError, InvalidParameterValue
 
@@ -30,12 +30,14 @@ def offset_limit(params: dict[str, Any], default_limit: int = DEFAULT_LIMIT,
     return offset, limit
 
 
-def paged(params: dict[str, Any], rows: list[Any], member: str = "Rows", default_limit: int = DEFAULT_LIMIT,
-          max_limit: int = MAX_LIMIT) -> dict[str, Any]:
+def paged(params: dict[str, Any], rows: Sequence[Any], member: str = "Rows", default_limit: int = DEFAULT_LIMIT,
+          max_limit: int = MAX_LIMIT, render: Optional[Callable[[Any], Any]] = None) -> dict[str, Any]:
     """The answer of an Offset/Limit read: ``TotalCount``, ``Offset``, ``Limit`` and the page of ``rows`` under
-    ``member``."""
+    ``member`` (each passed through ``render`` when given: only the page is rendered)."""
     offset, limit = offset_limit(params, default_limit, max_limit)
-    return {"TotalCount": len(rows), "Offset": offset, "Limit": limit, member: rows[offset : offset + limit]}
+    page = rows[offset : offset + limit]
+    return {"TotalCount": len(rows), "Offset": offset, "Limit": limit,
+            member: list(page) if render is None else [render(row) for row in page]}
 
 
 def created_by_caller(uin: str, params: dict[str, Any]) -> None:

@@ -68,13 +68,12 @@ class ResourceTagReads:
 
     # -- by what the resources are ---------------------------------------------------------------------------
 
-    def _selected(self, uin: str, params: dict[str, Any]) -> Iterator[tuple[Tracked, str, str]]:
+    def _selected(self, uin: str, params: dict[str, Any]) -> Iterator[Tracked]:
         """The tagged resources ``ServiceType``, ``ResourcePrefix``, ``ResourceRegion`` and ``ResourceId`` (each
-        optional) select, with the service and prefix to answer them under."""
+        optional) select."""
         created_by_caller(uin, params)
-        service, prefix, region, resource_id = (
-            params.get(n) or None for n in ("ServiceType", "ResourcePrefix", "ResourceRegion", "ResourceId"))
-        kinds = kinds_named(service, prefix, resource_id)
+        service, prefix, region, resource_id = _narrowing(params)
+        kinds = frozenset(kinds_named(service, prefix, resource_id))
         entries: Iterable[Optional[Tracked]]
         if resource_id is not None:  # one lookup per kind the id can be, not a walk
             entries = [self.backend.entry(uin, kind, resource_id) for kind in kinds]
@@ -83,17 +82,20 @@ class ResourceTagReads:
         for entry in entries:
             if (entry is not None and entry.resource.tags and entry.prefix in kinds
                     and region in (None, entry.resource.region)):
-                yield (entry, *spelling_for(entry.prefix, service, prefix))
+                yield entry
 
     def describe_resource_tags(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         """DescribeResourceTags: one row per tag of every selected resource (there are no COS resources)."""
         cos = check_flag(params, "CosResourceId")
-        rows = [] if cos else [
-            _tag_row(entry.resource_id, service, key, value)
-            for entry, service, _prefix in self._selected(uin, params)
-            for key, value in entry.resource.tags.items()
-        ]
-        return paged(params, rows)
+        service, prefix = _narrowing(params)[:2]
+        rows = [] if cos else [(entry, key, value) for entry in self._selected(uin, params)
+                               for key, value in entry.resource.tags.items()]
+
+        def render(row: tuple[Tracked, str, str]) -> dict[str, Any]:
+            entry, key, value = row
+            return _tag_row(entry.resource_id, spelling_for(entry.prefix, service, prefix)[0], key, value)
+
+        return paged(params, rows, render=render)
 
     def by_tags(self, uin: str, params: dict[str, Any], union: bool) -> dict[str, Any]:
         """DescribeResourcesByTags (``union`` False: every filter matches) and DescribeResourcesByTagsUnion (one
@@ -101,15 +103,26 @@ class ResourceTagReads:
         filters = read_filters(params["TagFilters"])
         if not filters:
             raise ApiError("TagFilters needs at least one filter.", code="InvalidParameterValue.TagFilters")
-        rows = []
-        for entry, service, prefix in self._selected(uin, params):
+        service, prefix = _narrowing(params)[:2]
+        found = []
+        for entry in self._selected(uin, params):
             tags = entry.resource.tags
             hits = (key in tags and (not values or tags[key] in values) for key, values in filters)
             if any(hits) if union else all(hits):
-                rows.append({"ResourceRegion": entry.resource.region, "ServiceType": service,
-                             "ResourcePrefix": prefix, "ResourceId": entry.resource_id,
-                             "Tags": [{"TagKey": k, "TagValue": v} for k, v in tags.items()]})
-        return paged(params, rows)
+                found.append(entry)
+
+        def render(entry: Tracked) -> dict[str, Any]:
+            answered_service, answered_prefix = spelling_for(entry.prefix, service, prefix)
+            return {"ResourceRegion": entry.resource.region, "ServiceType": answered_service,
+                    "ResourcePrefix": answered_prefix, "ResourceId": entry.resource_id,
+                    "Tags": [{"TagKey": k, "TagValue": v} for k, v in entry.resource.tags.items()]}
+
+        return paged(params, found, render=render)
+
+
+def _narrowing(params: dict[str, Any]) -> tuple[Optional[str], ...]:
+    """``ServiceType``, ``ResourcePrefix``, ``ResourceRegion``, ``ResourceId``; absent or empty is None."""
+    return tuple(params.get(n) or None for n in ("ServiceType", "ResourcePrefix", "ResourceRegion", "ResourceId"))
 
 
 def _tag_row(resource_id: str, service: str, key: str, value: str) -> dict[str, Any]:
