@@ -23,7 +23,7 @@ from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_n
 from mockcvm.services.tag.params import read_filters
 from mockcvm.services.tag.projects import Projects
 from mockcvm.services.tag.resource_tags import ResourceTagReads
-from mockcvm.services.tag.validation import check_key, check_room, check_tags
+from mockcvm.services.tag.validation import RESERVED_ON_RESOURCES, check_key, check_room, check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -237,7 +237,7 @@ class TagBackend:
         self, uin: str, resource_list: list[str], tags: list[dict[str, Any]]
     ) -> list[dict[str, str]]:
         """Add or overwrite ``tags`` on each resource; unknown resources are reported, not refused."""
-        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in tags)
+        wanted = check_tags(((t["TagKey"], t["TagValue"]) for t in tags), reserved_code=RESERVED_ON_RESOURCES)
         targets, failed = self._targets(uin, resource_list)
         for entry in targets:
             check_room(entry.resource.tags, wanted)
@@ -269,10 +269,11 @@ class TagBackend:
                 "ModifyResourceTags needs ReplaceTags or DeleteTags (a non-empty list).",
                 code="MissingParameter",
             )
-        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in replace or [])
+        wanted = check_tags(((t["TagKey"], t["TagValue"]) for t in replace or []),
+                            reserved_code=RESERVED_ON_RESOURCES)
         removed = [d["TagKey"] for d in delete or []]
         for key in removed:
-            check_key(key)
+            check_key(key, RESERVED_ON_RESOURCES)
         clash = sorted(set(wanted) & set(removed))
         if clash:
             raise ApiError(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue
 from mockcvm.services.tag.params import check_flag, created_by_caller, paged
-from mockcvm.services.tag.validation import check_key, check_room, check_tags
+from mockcvm.services.tag.validation import RESERVED_ON_RESOURCES, check_key, check_room, check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.tag.backend import TagBackend, Tracked
@@ -109,7 +109,7 @@ class TagCatalog:
         return entry
 
     def add_resource_tag(self, uin: str, resource: str, key: str, value: str) -> None:
-        wanted = check_tags([(key, value)])
+        wanted = check_tags([(key, value)], reserved_code=RESERVED_ON_RESOURCES)
         entry = self._target(uin, resource)
         if key in entry.resource.tags:
             raise ApiError(f"The resource {resource!r} already carries the tag key {key!r}; change its value with "
@@ -118,7 +118,7 @@ class TagCatalog:
         self.backend.apply(entry, wanted, ())
 
     def delete_resource_tag(self, uin: str, resource: str, key: str) -> None:
-        check_key(key)
+        check_key(key, RESERVED_ON_RESOURCES)
         entry = self._target(uin, resource)
         if key not in entry.resource.tags:
             raise ApiError(f"The resource {resource!r} carries no tag key {key!r}.",
