@@ -143,6 +143,8 @@ def test_describe_resource_tags_narrows_by_service_prefix_region_and_id(cloud: C
     assert api(tag, "DescribeResourceTags", ResourceRegion="ap-shanghai")["TotalCount"] == 0
     assert api(tag, "DescribeResourceTags", ServiceType="ckafka")["TotalCount"] == 0
     assert api(tag, "DescribeResourceTags", ResourceId=eip, CosResourceId=1)["TotalCount"] == 0
+    refused(cloud, tag, "DescribeResourceTags", "InvalidParameterValue.UinInvalid", CosResourceId=1, CreateUin=7)
+    refused(cloud, tag, "DescribeResourceTags", "InvalidParameterValue", CosResourceId=2)
     refused(cloud, tag, "DescribeResourceTags", "InvalidParameterValue.OffsetInvalid", Offset=1, Limit=2)
 
 

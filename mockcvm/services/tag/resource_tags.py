@@ -68,28 +68,27 @@ class ResourceTagReads:
 
     # -- by what the resources are ---------------------------------------------------------------------------
 
-    def _selected(self, uin: str, params: dict[str, Any]) -> Iterator[Tracked]:
+    def _selected(self, uin: str, params: dict[str, Any]) -> list[Tracked]:
         """The tagged resources ``ServiceType``, ``ResourcePrefix``, ``ResourceRegion`` and ``ResourceId`` (each
         optional) select."""
         created_by_caller(uin, params)
         service, prefix, region, resource_id = _narrowing(params)
-        kinds = frozenset(kinds_named(service, prefix, resource_id))
+        kinds = kinds_named(service, prefix, resource_id)
         entries: Iterable[Optional[Tracked]]
         if resource_id is not None:  # one lookup per kind the id can be, not a walk
             entries = [self.backend.entry(uin, kind, resource_id) for kind in kinds]
         else:
             entries = self.backend.tagged_entries(uin)
-        for entry in entries:
-            if (entry is not None and entry.resource.tags and entry.prefix in kinds
-                    and region in (None, entry.resource.region)):
-                yield entry
+        wanted = frozenset(kinds)
+        return [entry for entry in entries if entry is not None and entry.resource.tags
+                and entry.prefix in wanted and region in (None, entry.resource.region)]
 
     def describe_resource_tags(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         """DescribeResourceTags: one row per tag of every selected resource (there are no COS resources)."""
         cos = check_flag(params, "CosResourceId")
         service, prefix = _narrowing(params)[:2]
-        rows = [] if cos else [(entry, key, value) for entry in self._selected(uin, params)
-                               for key, value in entry.resource.tags.items()]
+        selected = self._selected(uin, params)
+        rows = [] if cos else [(entry, key, value) for entry in selected for key, value in entry.resource.tags.items()]
 
         def render(row: tuple[Tracked, str, str]) -> dict[str, Any]:
             entry, key, value = row
