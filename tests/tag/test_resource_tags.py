@@ -8,9 +8,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mockcvm import Cloud
+from mockcvm import Cloud, mock_cvm
 from tests import sdk
+from tests.quality.conftest import quality_settings
 from tests.release.helpers import ZONE, api, assert_shape, refused
 
 REGION = "ap-guangzhou"
@@ -197,3 +200,31 @@ def test_the_async_client_finds_resources_by_tags(cloud: Cloud) -> None:
 
     answer = asyncio.run(scenario())
     assert [(r.ResourceId, r.ResourcePrefix) for r in answer.Rows] == [(disk, "volume")]
+
+
+# -- intersection and union against a reading of their definition ---------------------------------------------
+
+_KEYS, _VALUES = ["a", "b", "c"], ["1", "2"]
+_tags = st.dictionaries(st.sampled_from(_KEYS), st.sampled_from(_VALUES), max_size=3)
+_filters = st.lists(st.tuples(st.sampled_from(_KEYS), st.lists(st.sampled_from(_VALUES), max_size=2, unique=True)),
+                    min_size=1, max_size=3, unique_by=lambda f: f[0])
+
+
+@quality_settings(12, 200)
+@given(resources=st.lists(_tags, min_size=1, max_size=4), filters=_filters)
+def test_by_tags_is_the_intersection_and_union_is_the_union(resources: list[dict[str, str]],
+                                                             filters: list[tuple[str, list[str]]]) -> None:
+    with mock_cvm(transitions="immediate"):
+        tag = sdk.client("tag")
+        ids = [new_disk(**tags) for tags in resources]
+
+        def hit(tags: dict[str, str], key: str, values: list[str]) -> bool:
+            return key in tags and (not values or tags[key] in values)
+
+        wanted_all = [i for i, tags in zip(ids, resources) if tags and all(hit(tags, k, v) for k, v in filters)]
+        wanted_any = [i for i, tags in zip(ids, resources) if tags and any(hit(tags, k, v) for k, v in filters)]
+        params = {"TagFilters": [{"TagKey": k, "TagValue": v} for k, v in filters], "Limit": 100}
+        assert [r["ResourceId"] for r in api(tag, "DescribeResourcesByTags", **params)["Rows"]] == wanted_all
+        assert [r["ResourceId"] for r in api(tag, "DescribeResourcesByTagsUnion", **params)["Rows"]] == wanted_any
+        listed = api(tag, "GetResources", TagFilters=params["TagFilters"])["ResourceTagMappingList"]
+        assert [m["Resource"].rsplit("/", 1)[1] for m in listed] == wanted_all  # the same reading as GetResources
