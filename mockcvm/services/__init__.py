@@ -25,6 +25,7 @@ from mockcvm.services.monitor import actions as monitor_actions
 from mockcvm.services.sts import actions as sts_actions
 from mockcvm.services.tag import actions as tag_actions
 from mockcvm.services.tag import catalog_actions as tag_catalog_actions  # noqa: F401
+from mockcvm.services.tag import resource_actions as tag_resource_actions  # noqa: F401
 from mockcvm.services.vpc import actions as vpc_actions
 from mockcvm.services.vpc import interface_actions as vpc_interface_actions  # noqa: F401
 from mockcvm.services.vpc import network_actions as vpc_network_actions  # noqa: F401

@@ -41,6 +41,7 @@ def test_created_and_attached_tags_are_listed_and_in_use_ones_cannot_be_deleted(
     assert described["TotalCount"] == 1 and described["Tags"][0]["CanDelete"] == 0
     refused(cloud, tag, "DeleteTag", "FailedOperation.TagAttachedResource", TagKey="team", TagValue="a")
     refused(cloud, tag, "CreateTag", "ResourceInUse.TagDuplicate", TagKey="env", TagValue="dev")
+    refused(cloud, tag, "CreateTag", "InvalidParameterValue.ReservedTagKey", TagKey="qcloud:x", TagValue="1")
     refused(cloud, tag, "DeleteTag", "ResourceNotFound.TagNonExist", TagKey="env", TagValue="staging")
     api(tag, "DeleteTags", Tags=[{"TagKey": "env", "TagValue": "dev"}])
     api(tag, "DeleteResourceTag", Resource=f"qcs::cvm:{REGION}::volume/{disk}", TagKey="team")
@@ -62,6 +63,8 @@ def test_single_resource_tagging_and_lookup_by_ids(cloud: Cloud, tag: Any) -> No
     name = f"qcs::cvm:{REGION}:uin/{cloud.default_account}:volume/{disk}"
     api(tag, "AddResourceTag", Resource=name, TagKey="owner", TagValue="bob")
     refused(cloud, tag, "AddResourceTag", "ResourceInUse.TagKeyAttached", Resource=name, TagKey="owner",
+            TagValue="eve")
+    refused(cloud, tag, "AddResourceTag", "InvalidParameter.ReservedTagKey", Resource=name, TagKey="project",
             TagValue="eve")
     refused(cloud, tag, "AddResourceTag", "InvalidParameterValue.ResourceIdInvalid",
             Resource=f"qcs::cvm:{REGION}::volume/disk-00000000", TagKey="a", TagValue="b")

@@ -140,7 +140,7 @@ def test_changes_refuse_bad_input_and_change_nothing(cloud: Cloud, tag: Any, cvm
     [ins] = run_instances(cvm, TagSpecification=spec(team="a"))
     resource = name(cloud, ins)
     cases: list[tuple[str, str, dict[str, Any]]] = [
-        ("TagResources", "InvalidParameterValue.ReservedTagKey",
+        ("TagResources", "InvalidParameter.ReservedTagKey",
          {"ResourceList": [resource], "Tags": [{"TagKey": "qcloud:x", "TagValue": "1"}]}),
         ("TagResources", "InvalidParameterValue.TagKeyDuplicate",
          {"ResourceList": [resource], "Tags": [{"TagKey": "a", "TagValue": "1"}, {"TagKey": "a", "TagValue": "2"}]}),
@@ -152,6 +152,8 @@ def test_changes_refuse_bad_input_and_change_nothing(cloud: Cloud, tag: Any, cvm
          {"Resource": resource, "ReplaceTags": [{"TagKey": "a", "TagValue": "1"}], "DeleteTags": [{"TagKey": "a"}]}),
         ("ModifyResourceTags", "InvalidParameterValue.ResourceIdInvalid",
          {"Resource": name(cloud, "ins-00000000"), "ReplaceTags": [{"TagKey": "a", "TagValue": "1"}]}),
+        ("ModifyResourceTags", "InvalidParameter.ReservedTagKey",
+         {"Resource": resource, "DeleteTags": [{"TagKey": "tencent:x"}]}),
         ("UnTagResources", "LimitExceeded.ResourceNumPerRequest",
          {"ResourceList": [resource] * 11, "TagKeys": ["team"]}),
     ]

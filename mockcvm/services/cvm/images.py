@@ -49,6 +49,7 @@ class Image:
     license_type: str = "TencentCloud"
     tags: dict[str, str] = field(default_factory=dict)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
+    released: bool = False  # deleted (the Tag service keeps it retired)
 
 
 def from_catalogue(entry: PublicImage) -> Image:

@@ -44,6 +44,7 @@ class KeyPair:
     description: str = ""
     instance_ids: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    released: bool = False  # deleted (the Tag service keeps it retired)
 
 
 KEY_PAIR: Kind[KeyPair] = Kind(
@@ -156,6 +157,7 @@ class KeyPairBackend:
         key_pair = KeyPair(key_id=key_id, uin=uin, region=region, name=name, public_key=public_key,
                            project_id=project_id, created_time=float(int(self.world.now)), tags=tags)
         self.key_pairs.add(key_pair)
+        self.world.tag.track("keypair", key_id, key_pair)
         return key_pair, private_key
 
     def delete(self, uin: str, region: str, key_ids: list[str]) -> None:
@@ -170,7 +172,9 @@ class KeyPairBackend:
                     code="ResourceInUse",
                 )
         for key_pair in found:
+            key_pair.released = True
             self.key_pairs.remove(key_pair)
+            self.world.tag.untrack(uin, "keypair", key_pair.key_id)
 
     def modify(self, uin: str, region: str, params: dict[str, Any]) -> None:
         key_pair = self.key_pairs.existing(uin, region, params["KeyId"])

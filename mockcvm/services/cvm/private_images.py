@@ -74,6 +74,7 @@ def _new(backend: ImageBackend, uin: str, region: str, state: str, **fields: Any
     image = Image(image_id=image_id, uin=uin, region=region, image_type=PRIVATE, state=state,
                   created_time=clock.iso(float(int(world.now))), image_creator=uin, **fields)
     backend.images.add(image)
+    world.tag.track("image", image_id, image)
     backend.in_flight.begin(image, f"settle {image_id}")
     return image
 
@@ -298,7 +299,9 @@ def check_deletable(backend: ImageBackend, image: Image) -> None:
 def remove(backend: ImageBackend, image: Image, delete_snapshots: bool) -> None:
     """Delete ``image`` (checked by :func:`check_deletable`); its snapshots are deleted or kept, unbound."""
     backend.in_flight.forget(image)
+    image.released = True
     backend.images.remove(image)
+    backend.world.tag.untrack(image.uin, "image", image.image_id)
     image_snapshots.image_gone(backend.world.cbs.snapshots, image, delete_snapshots)
 
 

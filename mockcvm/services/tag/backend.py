@@ -5,7 +5,8 @@ truth: what the Tag service sets shows in DescribeInstances/DescribeDisks/Descri
 round. The Tag backend keeps only indexes: every taggable resource of each account by name, and the tagged ones
 in the order they got their first tag, so that GetResources pages without looking at untagged resources or at
 the rest of the world. CVM instances enter when they launch (``cbs.launch_disks`` calls
-:meth:`TagBackend.track`) and leave when they are released; disks and EIPs when they are created and deleted.
+:meth:`TagBackend.track`) and leave when they are released; disks, EIPs, snapshots, images, key pairs and the
+network resources when they are created and deleted.
 Tags must therefore change through this service (or be given at creation), never by editing ``tags`` in place.
 """
 
@@ -16,10 +17,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Protocol
 from mockcvm.engine.ordered_index import OrderedIndex
 from mockcvm.engine.resources import TAG_KEYS, TAG_PAIRS, TAG_VALUES
 from mockcvm.errors import ApiError, InvalidParameterValue
+from mockcvm.services.tag.batch import BatchTagging
 from mockcvm.services.tag.catalog import TagCatalog
 from mockcvm.services.tag.names import KINDS, ResourceName, format_name, parse_name
+from mockcvm.services.tag.params import read_filters
 from mockcvm.services.tag.projects import Projects
-from mockcvm.services.tag.validation import check_key, check_room, check_tags
+from mockcvm.services.tag.resource_tags import ResourceTagReads
+from mockcvm.services.tag.validation import RESERVED_ON_RESOURCES, check_key, check_room, check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -28,8 +32,6 @@ if TYPE_CHECKING:
 DEFAULT_MAX_RESULTS = 50
 MAX_MAX_RESULTS = 200
 MAX_RESOURCES_PER_REQUEST = 10
-MAX_TAG_FILTERS = 6
-MAX_TAG_FILTER_VALUES = 10
 TOKEN_PREFIX = "mockcvm-page-"
 
 
@@ -71,6 +73,8 @@ class TagBackend:
         self._retired: dict[str, dict[str, Taggable]] = {}
         self.catalog = TagCatalog(self)
         self.projects = Projects(world)
+        self.reads = ResourceTagReads(self)
+        self.batch = BatchTagging(self)
 
     # -- the index (called by CBS, VPC and the release hook) -------------------------------------------------
 
@@ -102,6 +106,10 @@ class TagBackend:
     def find(self, uin: str, prefix: str, resource_id: str) -> Optional[Taggable]:
         entry = self._entry(uin, f"{prefix}/{resource_id}")
         return None if entry is None else entry.resource
+
+    def entry(self, uin: str, kind: str, resource_id: str) -> Optional[Tracked]:
+        """The index entry of the live resource ``resource_id`` of ``kind``, or None."""
+        return self._entry(uin, f"{kind}/{resource_id}")
 
     def _entry(self, uin: str, key: str) -> Optional[Tracked]:
         entry = self._entries.get(uin, {}).get(key)
@@ -136,6 +144,7 @@ class TagBackend:
                 "instance": world.cvm.instances, "volume": world.cbs.disks, "eip": vpc.addresses,
                 "vpc": vpc.network.vpcs, "subnet": vpc.network.subnets, "sg": vpc.security_groups.groups,
                 "eni": vpc.interfaces.interfaces, "snapshot": world.cbs.snapshots.store,
+                "image": world.images.images, "keypair": world.keypairs.key_pairs,
             }
         return stores[prefix]
 
@@ -188,7 +197,7 @@ class TagBackend:
         max_results: Optional[int],
     ) -> tuple[list[dict[str, Any]], str]:
         """One page of tagged resources and the token of the next page ("" when this is the last)."""
-        filters = _read_filters(tag_filters)
+        filters = read_filters(tag_filters)
         after = _read_token(token)
         limit = DEFAULT_MAX_RESULTS if max_results is None else max_results
         if not 1 <= limit <= MAX_MAX_RESULTS:
@@ -228,7 +237,7 @@ class TagBackend:
         self, uin: str, resource_list: list[str], tags: list[dict[str, Any]]
     ) -> list[dict[str, str]]:
         """Add or overwrite ``tags`` on each resource; unknown resources are reported, not refused."""
-        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in tags)
+        wanted = check_tags(((t["TagKey"], t["TagValue"]) for t in tags), reserved_code=RESERVED_ON_RESOURCES)
         targets, failed = self._targets(uin, resource_list)
         for entry in targets:
             check_room(entry.resource.tags, wanted)
@@ -260,10 +269,11 @@ class TagBackend:
                 "ModifyResourceTags needs ReplaceTags or DeleteTags (a non-empty list).",
                 code="MissingParameter",
             )
-        wanted = check_tags((t["TagKey"], t["TagValue"]) for t in replace or [])
+        wanted = check_tags(((t["TagKey"], t["TagValue"]) for t in replace or []),
+                            reserved_code=RESERVED_ON_RESOURCES)
         removed = [d["TagKey"] for d in delete or []]
         for key in removed:
-            check_key(key)
+            check_key(key, RESERVED_ON_RESOURCES)
         clash = sorted(set(wanted) & set(removed))
         if clash:
             raise ApiError(
@@ -315,25 +325,6 @@ def _matches(tags: dict[str, str], filters: list[tuple[str, set[str]]]) -> bool:
         if key not in tags or (values and tags[key] not in values):
             return False
     return True
-
-
-def _read_filters(tag_filters: list[dict[str, Any]]) -> list[tuple[str, set[str]]]:
-    if len(tag_filters) > MAX_TAG_FILTERS:
-        raise ApiError(
-            f"{len(tag_filters)} TagFilters were given; at most {MAX_TAG_FILTERS} are allowed.",
-            code="InvalidParameterValue.TagFiltersLengthExceeded",
-        )
-    filters = []
-    for tag_filter in tag_filters:
-        values = tag_filter.get("TagValue") or []
-        if len(values) > MAX_TAG_FILTER_VALUES:
-            raise ApiError(
-                f"The TagFilter on {tag_filter['TagKey']!r} has {len(values)} values; at most "
-                f"{MAX_TAG_FILTER_VALUES} are allowed.",
-                code="InvalidParameterValue.TagFilters",
-            )
-        filters.append((tag_filter["TagKey"], set(values)))
-    return filters
 
 
 def _read_token(token: Optional[str]) -> int:

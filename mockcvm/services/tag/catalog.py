@@ -2,17 +2,17 @@
 resource carries. A pair in use on a resource cannot be deleted; a created pair stays listed after its last
 resource lets it go, until DeleteTag(s).
 
-Also the single-resource actions (AddResourceTag, DeleteResourceTag) and DescribeResourceTagsByResourceIds,
-which read and change tags through :class:`TagBackend` like every other tag change.
+Also the single-resource actions (AddResourceTag, DeleteResourceTag), which change tags through
+:class:`TagBackend` like every other tag change.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from mockcvm.errors import ApiError, InvalidParameterValue
-from mockcvm.services.tag.validation import check_key, check_room, check_tags
+from mockcvm.services.tag.params import check_flag, created_by_caller, paged
+from mockcvm.services.tag.validation import RESERVED_ON_RESOURCES, check_key, check_room, check_tags
 
 if TYPE_CHECKING:
     from mockcvm.services.tag.backend import TagBackend, Tracked
@@ -79,18 +79,25 @@ class TagCatalog:
         following = start + limit
         return page, TOKEN_PREFIX + str(following) if following < len(items) else ""
 
-    def describe(self, uin: str, params: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
-        offset, limit = params.get("Offset", 0), params.get("Limit", 15)
-        if offset < 0:
-            raise ApiError(f"Offset must not be negative, got {offset}.", code="InvalidParameterValue.OffsetInvalid")
-        if not 0 <= limit <= 1000:
-            raise InvalidParameterValue(f"Limit must be between 0 and 1000, got {limit}.")
-        keys = set(params.get("TagKeys") or []) | ({params["TagKey"]} if params.get("TagKey") else set())
+    def keys(self, uin: str) -> list[str]:
+        """Every key of the account's tags, sorted (GetTagKeys, DescribeTagKeys)."""
+        return sorted({k for k, _v in self.pairs(uin)})
+
+    def values(self, uin: str, keys: list[str]) -> list[Pair]:
+        """The account's tags whose key is one of ``keys`` (GetTagValues, DescribeTagValues(Seq))."""
+        wanted = set(keys)
+        return [p for p in self.pairs(uin) if p[0] in wanted]
+
+    def describe(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
+        """DescribeTags(Seq): ``TagKeys`` wins over ``TagKey``; ``TagValue`` narrows; ``CanDelete`` 0 while in use."""
+        created_by_caller(uin, params)
+        check_flag(params, "ShowProject")  # project tags are for accounts Tencent lets in; mockcvm has none
+        keys = set(params.get("TagKeys") or ([params["TagKey"]] if params.get("TagKey") else []))
         value = params.get("TagValue")
         used = self.in_use(uin)
         rows = [{"TagKey": k, "TagValue": v, "CanDelete": 0 if (k, v) in used else 1}
                 for k, v in self.pairs(uin) if (not keys or k in keys) and (value is None or v == value)]
-        return len(rows), rows[offset : offset + limit]
+        return paged(params, rows, "Tags")
 
     # -- one resource ----------------------------------------------------------------------------------------
 
@@ -102,7 +109,7 @@ class TagCatalog:
         return entry
 
     def add_resource_tag(self, uin: str, resource: str, key: str, value: str) -> None:
-        wanted = check_tags([(key, value)])
+        wanted = check_tags([(key, value)], reserved_code=RESERVED_ON_RESOURCES)
         entry = self._target(uin, resource)
         if key in entry.resource.tags:
             raise ApiError(f"The resource {resource!r} already carries the tag key {key!r}; change its value with "
@@ -111,31 +118,12 @@ class TagCatalog:
         self.backend.apply(entry, wanted, ())
 
     def delete_resource_tag(self, uin: str, resource: str, key: str) -> None:
-        check_key(key)
+        check_key(key, RESERVED_ON_RESOURCES)
         entry = self._target(uin, resource)
         if key not in entry.resource.tags:
             raise ApiError(f"The resource {resource!r} carries no tag key {key!r}.",
                            code="ResourceNotFound.AttachedTagKeyNotFound")
         self.backend.apply(entry, {}, (key,))
-
-    def by_resource_ids(self, uin: str, params: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
-        service, prefix, region = params["ServiceType"], params["ResourcePrefix"], params["ResourceRegion"]
-        offset, limit = params.get("Offset", 0), params.get("Limit", 15)
-        if offset < 0 or not 0 <= limit <= 1000:
-            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 0-1000; got {offset}, {limit}.")
-        rows = []
-        for resource_id in params["ResourceIds"]:
-            _name, entry = self.backend.resolve(uin, f"qcs::{service}:{region}::{prefix}/{resource_id}")
-            if entry is None:
-                continue
-            for key, value in entry.resource.tags.items():
-                rows.append({"TagKey": key, "TagValue": value, "ResourceId": resource_id, "ServiceType": service,
-                             "TagKeyMd5": _md5(key), "TagValueMd5": _md5(value)})
-        return len(rows), rows[offset : offset + limit]
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - an identifier, as the API gives it
 
 
 def _show(pairs: Iterable[Pair]) -> str:

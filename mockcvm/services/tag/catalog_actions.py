@@ -7,6 +7,8 @@ from typing import Any
 
 from mockcvm.dispatch import Context, action
 from mockcvm.errors import MissingParameter
+from mockcvm.services.tag.params import check_flag, created_by_caller, paged, wants_custom
+from mockcvm.services.tag.validation import check_key_text
 
 
 def _pairs(tags: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -51,24 +53,42 @@ def get_tags(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @action("tag", "GetTagKeys")
 def get_tag_keys(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     catalog = ctx.world.tag.catalog
-    keys = sorted({k for k, _v in catalog.pairs(ctx.account.uin)})
-    page, token = catalog.page(keys, params.get("PaginationToken"), params.get("MaxResults"))
+    page, token = catalog.page(catalog.keys(ctx.account.uin), params.get("PaginationToken"), params.get("MaxResults"))
     return {"PaginationToken": token, "TagKeys": page}
 
 
 @action("tag", "GetTagValues")
 def get_tag_values(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     catalog = ctx.world.tag.catalog
-    keys = set(params["TagKeys"])
-    pairs = [p for p in catalog.pairs(ctx.account.uin) if p[0] in keys]
+    pairs = catalog.values(ctx.account.uin, params["TagKeys"])
     page, token = catalog.page(pairs, params.get("PaginationToken"), params.get("MaxResults"))
     return {"PaginationToken": token, "Tags": [{"TagKey": k, "TagValue": v} for k, v in page]}
 
 
 @action("tag", "DescribeTags")
+@action("tag", "DescribeTagsSeq")
 def describe_tags(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, rows = ctx.world.tag.catalog.describe(ctx.account.uin, params)
-    return {"TotalCount": total, "Offset": params.get("Offset", 0), "Limit": params.get("Limit", 15), "Tags": rows}
+    return ctx.world.tag.catalog.describe(ctx.account.uin, params)
+
+
+@action("tag", "DescribeTagKeys")
+def describe_tag_keys(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    uin = ctx.account.uin
+    created_by_caller(uin, params)
+    check_flag(params, "ShowProject")
+    keys = ctx.world.tag.catalog.keys(uin) if wants_custom(params) else []
+    return paged(params, keys, "Tags")
+
+
+@action("tag", "DescribeTagValues")
+@action("tag", "DescribeTagValuesSeq")
+def describe_tag_values(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    uin = ctx.account.uin
+    created_by_caller(uin, params)
+    for key in params["TagKeys"]:
+        check_key_text(key)
+    pairs = ctx.world.tag.catalog.values(uin, params["TagKeys"]) if wants_custom(params) else []
+    return paged(params, [{"TagKey": k, "TagValue": v} for k, v in pairs], "Tags")
 
 
 @action("tag", "AddResourceTag")
@@ -81,12 +101,6 @@ def add_resource_tag(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_resource_tag(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     ctx.world.tag.catalog.delete_resource_tag(ctx.account.uin, params["Resource"], params["TagKey"])
     return {}
-
-
-@action("tag", "DescribeResourceTagsByResourceIds")
-def describe_resource_tags_by_resource_ids(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    total, rows = ctx.world.tag.catalog.by_resource_ids(ctx.account.uin, params)
-    return {"TotalCount": total, "Offset": params.get("Offset", 0), "Limit": params.get("Limit", 15), "Tags": rows}
 
 
 @action("tag", "AddProject")

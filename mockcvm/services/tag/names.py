@@ -12,7 +12,7 @@ accepts is refused with the code of the part that is wrong.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from mockcvm.errors import ApiError
 from mockcvm.regions import REGIONS
@@ -60,6 +60,34 @@ class ResourceName(NamedTuple):
     @property
     def key(self) -> str:
         return f"{self.prefix}/{self.resource_id}"
+
+
+def spellings(kind: str) -> tuple[tuple[str, str], ...]:
+    """Every (service, prefix) accepted for ``kind``, the canonical one first."""
+    naming = KINDS[kind]
+    return ((naming.service, naming.prefix), *naming.aliases)
+
+
+def kinds_named(service: Optional[str], prefix: Optional[str], resource_id: Optional[str] = None) -> list[str]:
+    """The kinds a ServiceType, a ResourcePrefix and a resource id select (None selects any), in any accepted
+    spelling. An unknown service or prefix selects none: the reads answer nothing for them."""
+    id_prefix = None if resource_id is None else resource_id.partition("-")[0] + "-"
+    return [kind for kind, naming in KINDS.items()
+            if id_prefix in (None, naming.id_prefix)
+            and any(service in (None, s) and prefix in (None, p) for s, p in spellings(kind))]
+
+
+def spelling_for(kind: str, service: Optional[str], prefix: Optional[str]) -> tuple[str, str]:
+    """The (service, prefix) to answer ``kind`` under: the caller's spelling when it gave one, else canonical."""
+    for s, p in spellings(kind):
+        if service in (None, s) and prefix in (None, p):
+            return s, p
+    return spellings(kind)[0]
+
+
+def compose(service: str, region: str, prefix: str, resource_id: str) -> str:
+    """The six-part name that ServiceType, ResourceRegion, ResourcePrefix and an id spell (no account part)."""
+    return f"qcs::{service}:{region}::{prefix}/{resource_id}"
 
 
 def format_name(region: str, uin: str, kind: str, resource_id: str) -> str:

@@ -11,13 +11,18 @@ MAX_KEY_LENGTH = 127
 MAX_VALUE_LENGTH = 255
 MAX_TAGS_PER_REQUEST = 10
 MAX_TAGS_PER_RESOURCE = 50
+#: The code of a reserved key where a resource's tags change (the catalog's CreateTag answers the default).
+RESERVED_ON_RESOURCES = "InvalidParameter.ReservedTagKey"
+RESERVED = "InvalidParameterValue.ReservedTagKey"
 
 
-def check_tags(pairs: Iterable[tuple[str, str]], limit: int = MAX_TAGS_PER_REQUEST) -> dict[str, str]:
+def check_tags(
+    pairs: Iterable[tuple[str, str]], limit: int = MAX_TAGS_PER_REQUEST, reserved_code: str = RESERVED
+) -> dict[str, str]:
     """``{key: value}`` from ``pairs`` after the documented checks; raises the documented code otherwise."""
     tags: dict[str, str] = {}
     for key, value in pairs:
-        check_key(key)
+        check_key(key, reserved_code)
         if len(value) > MAX_VALUE_LENGTH:
             raise ApiError(
                 f"The value of tag {key!r} is {len(value)} characters long; at most {MAX_VALUE_LENGTH} "
@@ -37,7 +42,17 @@ def check_tags(pairs: Iterable[tuple[str, str]], limit: int = MAX_TAGS_PER_REQUE
     return tags
 
 
-def check_key(key: str) -> None:
+def check_key(key: str, reserved_code: str = RESERVED) -> None:
+    check_key_text(key)
+    if key.lower().startswith(RESERVED_PREFIXES):
+        raise ApiError(
+            f"The tag key {key!r} starts with a reserved prefix ({', '.join(RESERVED_PREFIXES)}).",
+            code=reserved_code,
+        )
+
+
+def check_key_text(key: str) -> None:
+    """A key as a read names it: not empty, not too long (a reserved prefix is only refused where tags are set)."""
     if not key:
         raise ApiError("A tag key must not be empty.", code="InvalidParameterValue.TagKeyEmpty")
     if len(key) > MAX_KEY_LENGTH:
@@ -45,11 +60,6 @@ def check_key(key: str) -> None:
             f"The tag key {key[:20]!r}... is {len(key)} characters long; at most {MAX_KEY_LENGTH} "
             "are allowed.",
             code="InvalidParameterValue.TagKeyLengthExceeded",
-        )
-    if key.lower().startswith(RESERVED_PREFIXES):
-        raise ApiError(
-            f"The tag key {key!r} starts with a reserved prefix ({', '.join(RESERVED_PREFIXES)}).",
-            code="InvalidParameterValue.ReservedTagKey",
         )
 
 
