@@ -106,3 +106,15 @@ def test_synced_copies_are_tracked_in_their_region(cloud: Cloud, tag: Any, cvm: 
     assert image_tags(cvm, copy_id, "ap-shanghai") == {"env": "prod"}
     rows = api(tag, "DescribeResourcesByTags", TagFilters=[{"TagKey": "env"}], ResourcePrefix="image")["Rows"]
     assert [(r["ResourceId"], r["ResourceRegion"]) for r in rows] == [(image_id, REGION), (copy_id, "ap-shanghai")]
+
+
+def test_an_image_deleted_with_its_snapshot_leaves_the_tag_service(cloud: Cloud, tag: Any, cvm: Any) -> None:
+    [ins] = run_instances(cvm)
+    image_id = api(cvm, "CreateImage", InstanceId=ins, ImageName="golden",
+                   TagSpecification=spec("image", env="prod"))["ImageId"]
+    [image] = api(cvm, "DescribeImages", ImageIds=[image_id])["ImageSet"]
+    assert listed(tag, TagKey="env") == [name(cloud, "image", image_id)]
+    api(sdk.client("cbs"), "DeleteSnapshots", SnapshotIds=[image["SnapshotSet"][0]["SnapshotId"]],
+        DeleteBindImages=True)
+    assert listed(tag, TagKey="env") == []
+    assert api(tag, "DescribeResourceTags", ResourceId=image_id)["TotalCount"] == 0
