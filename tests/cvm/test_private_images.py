@@ -102,6 +102,20 @@ def test_sharing_makes_the_image_visible_and_launchable_from_the_other_account(c
     assert sdk.call(other, "DescribeImages", ImageIds=[image_id]).TotalCount == 0
 
 
+def test_a_shared_image_shows_none_of_the_owners_tags(cloud: Cloud, cvm: Any) -> None:
+    (instance_id,) = launch(cvm)
+    image_id = sdk.call(cvm, "CreateImage", InstanceId=instance_id, ImageName="tagged", TagSpecification=[
+        {"ResourceType": "image", "Tags": [{"Key": "team", "Value": "web"}]}]).ImageId
+    cloud.register_credentials("AKIDother000000000000000000000000", "other-secret", account=OTHER)
+    other = sdk.client("cvm", secret_id="AKIDother000000000000000000000000", secret_key="other-secret")
+    sdk.call(cvm, "ModifyImageSharePermission", ImageId=image_id, AccountIds=[OTHER], Permission="SHARE")
+    (theirs,) = sdk.call(other, "DescribeImages", ImageIds=[image_id]).ImageSet
+    (ours,) = sdk.call(cvm, "DescribeImages", ImageIds=[image_id]).ImageSet
+    assert theirs.Tags == [] and [(t.Key, t.Value) for t in ours.Tags] == [("team", "web")]
+    tagged = [{"Name": "tag:team", "Values": ["web"]}]
+    assert sdk.call(other, "DescribeImages", Filters=tagged).TotalCount == 0
+
+
 def test_sync_images_copies_to_other_regions_with_their_own_ids(cvm: Any) -> None:
     image_id = _image(cvm)
     (copy,) = sdk.call(cvm, "SyncImages", ImageIds=[image_id], DestinationRegions=["ap-shanghai"]).ImageSet

@@ -338,5 +338,5 @@ def share_permissions(backend: ImageBackend, uin: str, region: str, image_id: st
 
 
 def shared_view(image: Image) -> Image:
-    """How an account the image is shared with sees it."""
-    return dataclasses.replace(image, image_type=SHARED)
+    """How an account the image is shared with sees it: tags belong to the owner's account, so none show."""
+    return dataclasses.replace(image, image_type=SHARED, tags={})
