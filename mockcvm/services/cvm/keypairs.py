@@ -214,9 +214,29 @@ class KeyPairBackend:
 
 
 def tags_of(params: dict[str, Any], resource_type: str) -> dict[str, str]:
-    """The tags ``TagSpecification`` gives resources of ``resource_type``."""
+    """The tags ``TagSpecification`` gives resources of ``resource_type``, checked with CVM's own codes (every
+    CVM action that takes ``TagSpecification`` documents these, not the Tag service's)."""
+    from mockcvm.services.tag import validation
+
     tags: dict[str, str] = {}
     for spec in params.get("TagSpecification") or []:
-        if spec.get("ResourceType") == resource_type:
-            tags.update({tag["Key"]: tag["Value"] for tag in spec.get("Tags") or []})
+        if spec.get("ResourceType") != resource_type:
+            continue
+        for tag in spec.get("Tags") or []:
+            key, value = tag.get("Key", ""), tag.get("Value", "")
+            if not key or len(key) > validation.MAX_KEY_LENGTH:
+                raise ApiError(f"The tag key {key[:20]!r} is empty or longer than {validation.MAX_KEY_LENGTH} "
+                               "characters.", code="FailedOperation.IllegalTagKey")
+            if key.lower().startswith(validation.RESERVED_PREFIXES):
+                raise ApiError(f"The tag key {key!r} starts with a reserved prefix "
+                               f"({', '.join(validation.RESERVED_PREFIXES)}).", code="FailedOperation.TagKeyReserved")
+            if len(value) > validation.MAX_VALUE_LENGTH:
+                raise ApiError(f"The value of tag {key!r} is longer than {validation.MAX_VALUE_LENGTH} characters.",
+                               code="FailedOperation.IllegalTagValue")
+            if key in tags:
+                raise ApiError(f"The tag key {key!r} is given twice.", code="InvalidParameterValue.DuplicateTags")
+            tags[key] = value
+    if len(tags) > validation.MAX_TAGS_PER_RESOURCE:
+        raise ApiError(f"{len(tags)} tags were given; a resource carries at most "
+                       f"{validation.MAX_TAGS_PER_RESOURCE}.", code="LimitExceeded.TagResourceQuota")
     return tags

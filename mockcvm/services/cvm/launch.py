@@ -12,6 +12,7 @@ from mockcvm.services.cbs import image_snapshots
 from mockcvm.services.cvm import checks, hpc, instance_ops, models
 from mockcvm.services.cvm.backend import add_months
 from mockcvm.services.cvm.catalogue import INSTANCE_TYPE
+from mockcvm.services.cvm.keypairs import tags_of
 from mockcvm.services.cvm.lifecycle import NEW
 from mockcvm.services.cvm.models import Instance
 from mockcvm.services.cvm.offers import instance_price
@@ -170,10 +171,7 @@ def _plan(params: dict[str, Any], region: str) -> dict[str, Any]:
             raise InvalidParameterValue(
                 f"`InstanceChargePrepaid.RenewFlag` {renew_flag!r} is not one of {', '.join(models.RENEW_FLAGS)}."
             )
-    tags: dict[str, str] = {}
-    for spec in params.get("TagSpecification", []):
-        if spec["ResourceType"] == "instance":
-            tags.update({tag["Key"]: tag["Value"] for tag in spec["Tags"]})
+    tags = tags_of(params, "instance")
     return {
         "charge_type": charge_type, "count": count, "zone": zone, "image_id": image_id,
         "instance_type": instance_type, "name": name, "period": period, "renew_flag": renew_flag, "tags": tags,
