@@ -1,0 +1,100 @@
+"""The official shape of an answer: every member the API description marks as always returned is present, with its
+type, recursively. Shared by the fidelity audit (tests/quality/test_fidelity.py) and the per-service tests.
+
+``null`` is allowed only where the official description says the value may be null (``value_allowed_null`` in
+tccli's api.json, or the member's documentation saying so, as "后付费模式本项为null" does), and in the few places
+listed in ``DECIDED_NULL`` (docs/semantics.md gives the reason): anywhere else the SDK's model would hand the user
+a ``None`` the documentation does not promise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mockcvm.protocol import schema
+from tests.sdk import VERSIONS
+
+_TYPES: dict[str, Any] = {"string": str, "int": int, "bool": bool, "float": (int, float), "list": list, "object": dict}
+_ELEMENT_TYPES: dict[str, Any] = {
+    "string": str, "datetime": str, "datetime_iso": str, "date": str, "int64": int, "uint64": int, "int": int,
+    "bool": bool, "float": (int, float), "double": (int, float),
+}
+
+
+#: Null where the documentation is silent, by decision (docs/semantics.md, "Null members").
+DECIDED_NULL = {("cvm", "InternetAccessible", "InternetChargeType")}
+
+
+@cache
+def nullable(service: str) -> frozenset[tuple[str, str]]:
+    """(object, member) pairs the official description says may be null."""
+    import tccli
+
+    path = Path(tccli.__file__).parent / "services" / service / VERSIONS[service] / "api.json"
+    api = json.loads(path.read_text("utf-8"))
+    documented = {(name, m["name"]) for name, obj in api["objects"].items() for m in obj.get("members", [])
+                  if m.get("value_allowed_null") or "null" in m.get("document", "").lower()}
+    return frozenset(documented | {(o, m) for s, o, m in DECIDED_NULL if s == service})
+
+
+@dataclass
+class Walk:
+    """What a walk saw: problems, members checked, and for every list of objects (its path without indices)
+    whether one of its occurrences had an element."""
+
+    problems: list[str] = field(default_factory=list)
+    members: int = 0
+    lists: dict[str, bool] = field(default_factory=dict)
+
+    def empty_lists(self) -> list[str]:
+        """The lists of objects that never had an element: their element's members were not walked."""
+        return sorted(path for path, filled in self.lists.items() if not filled)
+
+
+def walk(service: str, object_name: str, value: Any, path: str, seen: Walk | None = None) -> Walk:
+    """Check ``value`` against ``object_name`` of ``service``; returns (and fills) ``seen``."""
+    seen = seen if seen is not None else Walk()
+    if not isinstance(value, dict):
+        seen.problems.append(f"{path} is {type(value).__name__}, schema says object {object_name}")
+        return seen
+    for name, (kind, member_type, _required, always) in schema.members(service, object_name).items():
+        if not always:
+            continue
+        where = f"{path}.{name}"
+        seen.members += 1
+        if name not in value:
+            seen.problems.append(f"{where} is missing")
+            continue
+        item = value[name]
+        if item is None:
+            if (object_name, name) not in nullable(service):
+                seen.problems.append(f"{where} is null (the official description does not allow null)")
+            continue
+        if not isinstance(item, _TYPES[kind]) or (kind in ("int", "float") and isinstance(item, bool)):
+            seen.problems.append(f"{where} is {type(item).__name__} {item!r:.40}, schema says {kind}")
+            continue
+        if kind == "object":
+            walk(service, member_type, item, where, seen)
+        elif kind == "list":
+            if member_type in _ELEMENT_TYPES:
+                bad = [x for x in item if not isinstance(x, _ELEMENT_TYPES[member_type]) or (
+                    member_type not in ("bool",) and isinstance(x, bool))]
+                if bad:
+                    seen.problems.append(f"{where} has {bad[0]!r:.40}, schema says list of {member_type}")
+            else:
+                general = re.sub(r"\[\d+\]", "[]", where)
+                seen.lists[general] = seen.lists.get(general, False) or bool(item)
+                for n, element in enumerate(item):
+                    walk(service, member_type, element, f"{where}[{n}]", seen)
+    return seen
+
+
+def assert_shape(service: str, object_name: str, value: Any, path: str = "") -> None:
+    """Assert that ``value`` has the official shape of ``object_name`` (see :func:`walk`)."""
+    problems = walk(service, object_name, value, path or object_name).problems
+    assert not problems, "\n".join(problems)
