@@ -27,7 +27,7 @@ _ELEMENT_TYPES: dict[str, Any] = {
 
 
 #: Null where the documentation is silent, by decision (docs/semantics.md, "Null members").
-DECIDED_NULL = {("cvm", "InternetAccessible", "InternetChargeType")}
+DECIDED_NULL = {("cvm", "InternetAccessible", "InternetChargeType"), ("cvm", "SystemDisk", "KmsKeyId")}
 
 
 @cache

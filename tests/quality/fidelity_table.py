@@ -27,10 +27,7 @@ PASSWORD = "Fidelity-2026"
 JANUARY = {"BeginTime": "2026-01-01 00:00:00", "EndTime": "2026-01-31 23:59:59"}
 COS_URL = "https://bucket-1250000000.cos.ap-guangzhou.myqcloud.com/"
 SSH = {"Protocol": "TCP", "Port": "22", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT", "PolicyDescription": "ssh"}
-PUBLIC_KEY = ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDGnkgiM2XlvzjpTTXGmkB5Yx4iPTr7VbPTtGfLJmOB4p5BcqPSUe7QBtZDRwrv"
-              "Tw2WGyvaG1W5Lmlv1Mk9Ut3BjlFpxUemiXN1F5p4zH4OM6F0SK3P0BKUwOuP9RMQ2GR6Jh+Px0s7sNQTh0xXuOtB5NQ6+ot3gdh8"
-              "aeRJbH0z7HaCO3gp3nmeE3rZtuA5DXHJ7hcsprYLUmZFnGUNdGt29mgLVQdWuDJBNUp3EpnyX5fmj8Q8XsLqvwkYxz4Z6hsR3rRn"
-              "UbMi0rGt0hs0XsMWK/PPNm6C9gv3+6JH5LkwHmNRn1i7EIzPJCd6gI9L+E3RKq0HOH6AUZAXNLs3Hsu9 fidelity")
+TAGS = [{"Key": "team", "Value": "a"}]
 Params = dict[str, Any]
 Builder = Callable[["World"], Params]
 
@@ -43,13 +40,13 @@ class World:
         self.clients = {service: sdk.client(service, REGION) for service in sdk.VERSIONS}
         self.made = 0
         self.instance_id = self.instance(DataDisks=[{"DiskSize": 50, "DiskType": "CLOUD_PREMIUM"}],
-                                         TagSpecification=[{"ResourceType": "instance",
-                                                            "Tags": [{"Key": "team", "Value": "a"}]}])
+                                         TagSpecification=[{"ResourceType": "instance", "Tags": TAGS}])
         self.prepaid_id = self.instance(
             InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1},
             InternetAccessible={"InternetChargeType": "BANDWIDTH_PREPAID", "InternetMaxBandwidthOut": 5,
                                 "PublicIpAssigned": True})
-        self.vpc_id = self.call("vpc", "CreateVpc", VpcName="fidelity", CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.vpc_id = self.call("vpc", "CreateVpc", VpcName="fidelity", CidrBlock="10.0.0.0/16", Tags=TAGS)[
+            "Vpc"]["VpcId"]
         self.subnet_id = self.call("vpc", "CreateSubnet", VpcId=self.vpc_id, SubnetName="s", Zone=ZONE,
                                    CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
         self.group_id = self.security_group()
@@ -57,7 +54,10 @@ class World:
         self.call("vpc", "AssociateAddress", AddressId=self.eip_id, InstanceId=self.instance_id)
         self.eni_id = self.interface()
         self.disk_id = self.disk()
-        self.snapshot_id = self.call("cbs", "CreateSnapshot", DiskId=self.disk_id, SnapshotName="snap")["SnapshotId"]
+        self.snapshot_id = self.call("cbs", "CreateSnapshot", DiskId=self.disk_id, SnapshotName="snap",
+                                         Tags=[{"Key": "team", "Value": "a"}])["SnapshotId"]
+        self.call("cbs", "ModifySnapshotsSharePermission", SnapshotIds=[self.snapshot_id], Permission="SHARE",
+                  AccountIds=["100000000002"])
         self.policy_id = self.call("cbs", "CreateAutoSnapshotPolicy", AutoSnapshotPolicyName="nightly",
                                    Policy=[{"DayOfWeek": [1], "Hour": [1]}])["AutoSnapshotPolicyId"]
         self.call("cbs", "BindAutoSnapshotPolicy", AutoSnapshotPolicyId=self.policy_id, DiskIds=[self.disk_id])
@@ -86,6 +86,15 @@ class World:
     def call(self, service: str, action: str, **params: Any) -> Params:
         return json.loads(sdk.call(self.clients[service], action, **params).to_json_string())  # type: ignore
 
+    def answer(self, service: str, action: str, params: Params, client: Any = None) -> Params:
+        """The answer as sent (``call_json``: absent members stay absent), after checking that the SDK's model
+        reads it; the parameters go through the SDK's request model first, as ``sdk.call`` sends them."""
+        request = sdk.request(service, action, **params)
+        raw: Params = (client or self.clients[service]).call_json(action, request._serialize())["Response"]
+        model = getattr(sdk.models(service), action + "Response")()
+        model._deserialize(raw)
+        return raw
+
     def name(self) -> str:
         self.made += 1
         return f"f{self.made}"
@@ -110,7 +119,7 @@ class World:
     def disk(self, **params: Any) -> str:
         params.setdefault("DiskChargeType", "POSTPAID_BY_HOUR")
         (disk_id,) = self.call("cbs", "CreateDisks", Placement={"Zone": ZONE}, DiskType="CLOUD_PREMIUM",
-                               DiskSize=50, DiskName=self.name(), **params)["DiskIdSet"]
+                               DiskSize=50, DiskName=self.name(), Tags=TAGS, **params)["DiskIdSet"]
         return str(disk_id)
 
     def prepaid_disk(self) -> str:
@@ -124,16 +133,17 @@ class World:
             "AutoSnapshotPolicyId"])
 
     def address(self) -> str:
-        (address_id,) = self.call("vpc", "AllocateAddresses", AddressName=self.name())["AddressSet"]
+        (address_id,) = self.call("vpc", "AllocateAddresses", AddressName=self.name(), Tags=TAGS)["AddressSet"]
         return str(address_id)
 
     def security_group(self) -> str:
         return str(self.call("vpc", "CreateSecurityGroupWithPolicies", GroupName=self.name(), GroupDescription="d",
-                             SecurityGroupPolicySet={"Ingress": [SSH]})["SecurityGroup"]["SecurityGroupId"])
+                             SecurityGroupPolicySet={"Ingress": [SSH], "Egress": [SSH]}, Tags=TAGS)[
+            "SecurityGroup"]["SecurityGroupId"])
 
     def interface(self) -> str:
         return str(self.call("vpc", "CreateNetworkInterface", VpcId=self.vpc_id, SubnetId=self.subnet_id,
-                             NetworkInterfaceName=self.name(), SecondaryPrivateIpAddressCount=1)[
+                             NetworkInterfaceName=self.name(), SecondaryPrivateIpAddressCount=1, Tags=TAGS)[
             "NetworkInterface"]["NetworkInterfaceId"])
 
     def vpc(self) -> str:
@@ -144,10 +154,11 @@ class World:
                              CidrBlock=f"10.0.{100 + self.made}.0/24")["Subnet"]["SubnetId"])
 
     def image(self) -> str:
-        return str(self.call("cvm", "CreateImage", InstanceId=self.instance_id, ImageName=self.name())["ImageId"])
+        return str(self.call("cvm", "CreateImage", InstanceId=self.instance_id, ImageName=self.name(),
+                             TagSpecification=[{"ResourceType": "image", "Tags": TAGS}])["ImageId"])
 
     def key_pair(self) -> str:
-        return str(self.call("cvm", "ImportKeyPair", KeyName=self.name(), ProjectId=0, PublicKey=PUBLIC_KEY)[
+        return str(self.call("cvm", "ImportKeyPair", KeyName=self.name(), ProjectId=0, PublicKey=public_key())[
             "KeyId"])
 
     def template(self) -> str:
@@ -160,7 +171,8 @@ class World:
 
     def host(self) -> str:
         (host_id,) = self.call("cvm", "AllocateHosts", Placement={"Zone": ZONE},
-                               HostChargePrepaid={"Period": 1})["HostIdSet"]
+                               HostChargePrepaid={"Period": 1},
+                               TagSpecification=[{"ResourceType": "host", "Tags": TAGS}])["HostIdSet"]
         return str(host_id)
 
     def hpc_cluster(self) -> str:
@@ -234,6 +246,14 @@ class World:
             "vpc", "DescribeNetworkInterfaces", NetworkInterfaceIds=[interface_id])["NetworkInterfaceSet"][0][
             "PrivateIpAddressSet"] if not a["Primary"]]
         return {"NetworkInterfaceId": interface_id, "PrivateIpAddresses": [{"PrivateIpAddress": secondary}]}
+
+
+def public_key() -> str:
+    """A new ed25519 public key in OpenSSH form (a key can be imported once)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH).decode()
 
 
 def _resized_disk(w: World) -> Params:
@@ -316,7 +336,7 @@ ROWS: dict[tuple[str, str], Builder] = {
     ("cvm", "DeleteInstancesActionTimer"): lambda w: {"ActionTimerIds": [w.timer(w.instance())]},
     ("cvm", "DeleteInstancesDisasterRecoverGroups"): lambda w: {"DisasterRecoverGroupIds": [w.group],
                                                                 "InstanceIds": [w.placed()]},
-    ("cvm", "DeleteKeyPairs"): lambda w: {"KeyIds": [w.call("cvm", "CreateKeyPair", KeyName=w.name(), ProjectId=0)["KeyPair"]["KeyId"]]},
+    ("cvm", "DeleteKeyPairs"): lambda w: {"KeyIds": [w.key_pair()]},
     ("cvm", "DeleteLaunchTemplate"): lambda w: {"LaunchTemplateId": w.template()},
     ("cvm", "DeleteLaunchTemplateVersions"): lambda w: {"LaunchTemplateId": w.template_id,
                                                         "LaunchTemplateVersions": [w.template_version()]},
@@ -359,9 +379,9 @@ ROWS: dict[tuple[str, str], Builder] = {
                                        "ImageUrl": COS_URL + "c7.qcow2", "ImageName": w.name()},
     ("cvm", "ImportInstancesActionTimer"): lambda w: {"InstanceIds": [w.instance()], "ActionTimer": {
         "TimerAction": "TerminateInstances", "ActionTime": (START + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M:%SZ")}},
-    ("cvm", "ImportKeyPair"): lambda w: {"KeyName": w.name(), "ProjectId": 0, "PublicKey": PUBLIC_KEY},
+    ("cvm", "ImportKeyPair"): lambda w: {"KeyName": w.name(), "ProjectId": 0, "PublicKey": public_key()},
     ("cvm", "InquiryPriceModifyInstancesChargeType"): lambda w: {
-        "InstanceIds": [w.instance_id], "InstanceChargeType": "PREPAID", "InstanceChargePrepaid": {"Period": 1}},
+        "InstanceIds": [w.instance()], "InstanceChargeType": "PREPAID", "InstanceChargePrepaid": {"Period": 1}},
     ("cvm", "InquiryPriceRenewHosts"): lambda w: {"HostIds": [w.host_id], "HostChargePrepaid": {"Period": 1}},
     ("cvm", "InquiryPriceRenewInstances"): lambda w: {"InstanceIds": [w.prepaid_id],
                                                       "InstanceChargePrepaid": {"Period": 1}},
@@ -453,17 +473,17 @@ ROWS: dict[tuple[str, str], Builder] = {
     ("vpc", "AssociateAddress"): lambda w: {"AddressId": w.address(), "InstanceId": w.instance()},
     ("vpc", "AttachNetworkInterface"): lambda w: {"NetworkInterfaceId": w.interface(), "InstanceId": w.in_vpc()},
     ("vpc", "CreateNetworkInterface"): lambda w: {"VpcId": w.vpc_id, "SubnetId": w.subnet_id,
-                                                  "NetworkInterfaceName": w.name()},
-    ("vpc", "CreateSecurityGroup"): lambda w: {"GroupName": w.name(), "GroupDescription": "d"},
+                                                  "NetworkInterfaceName": w.name(), "Tags": TAGS},
+    ("vpc", "CreateSecurityGroup"): lambda w: {"GroupName": w.name(), "GroupDescription": "d", "Tags": TAGS},
     ("vpc", "CreateSecurityGroupPolicies"): lambda w: {"SecurityGroupId": w.security_group(),
-                                                       "SecurityGroupPolicySet": {"Egress": [SSH]}},
+                                                       "SecurityGroupPolicySet": {"Egress": [{**SSH, "Port": "80"}]}},
     ("vpc", "CreateSecurityGroupWithPolicies"): lambda w: {"GroupName": w.name(), "GroupDescription": "d",
-                                                           "SecurityGroupPolicySet": {"Ingress": [SSH]}},
+                                                           "SecurityGroupPolicySet": {"Ingress": [SSH]}, "Tags": TAGS},
     ("vpc", "CreateSubnet"): lambda w: {"VpcId": w.vpc_id, "SubnetName": w.name(), "Zone": ZONE,
                                         "CidrBlock": "10.0.200.0/24"},
     ("vpc", "CreateSubnets"): lambda w: {"VpcId": w.vpc_id, "Subnets": [
         {"SubnetName": w.name(), "CidrBlock": "10.0.201.0/24", "Zone": ZONE}]},
-    ("vpc", "CreateVpc"): lambda w: {"VpcName": w.name(), "CidrBlock": "192.168.0.0/16"},
+    ("vpc", "CreateVpc"): lambda w: {"VpcName": w.name(), "CidrBlock": "192.168.0.0/16", "Tags": TAGS},
     ("vpc", "DeleteNetworkInterface"): lambda w: {"NetworkInterfaceId": w.interface()},
     ("vpc", "DeleteSecurityGroup"): lambda w: {"SecurityGroupId": w.security_group()},
     ("vpc", "DeleteSecurityGroupPolicies"): lambda w: {"SecurityGroupId": w.security_group(),

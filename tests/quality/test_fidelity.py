@@ -19,7 +19,22 @@ from tests.shape import Walk, walk
 
 #: Lists of objects that stay empty on the audit's world, and why (every other list must have an element, so that
 #: its elements' members are walked too).
-EMPTY_BY_NATURE: dict[str, str] = {}
+IPV6 = "IPv6 is not modelled"
+EMPTY_BY_NATURE = {
+    "tag:TagResources.FailedResources": "empty when every resource was tagged",
+    "tag:UnTagResources.FailedResources": "empty when every resource was untagged",
+    "vpc:CreateNetworkInterface.NetworkInterface.Ipv6AddressSet": IPV6,
+    "vpc:DescribeNetworkInterfaces.NetworkInterfaceSet[].Ipv6AddressSet": IPV6,
+    "vpc:CreateVpc.Vpc.Ipv6CidrBlockSet": IPV6,
+    "vpc:DescribeVpcs.VpcSet[].Ipv6CidrBlockSet": IPV6,
+    "cvm:DescribeZoneInstanceConfigInfos.InstanceTypeQuotaSet[].LocalDiskTypeList":
+        "the catalogue has no instance type with local disks",
+    "cbs:DescribeAutoSnapshotPolicies.AutoSnapshotPolicySet[].Tags": "auto snapshot policies take no tags here",
+    "cbs:DescribeDiskAssociatedAutoSnapshotPolicy.AutoSnapshotPolicySet[].Tags":
+        "auto snapshot policies take no tags here",
+    "cbs:DescribeSnapshots.SnapshotSet[].Images": "images made from snapshots are not modelled",
+    "billing:DescribeDealsByCond.Deals[].ProductInfo": "a deal's product details are not modelled",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +64,7 @@ def test_every_action_answers_every_always_returned_member_with_its_type(world: 
     for (service, action), build in sorted(ROWS.items()):
         try:
             params = build(world)
-            answer = world.call(service, action, **params)
+            answer = world.answer(service, action, params)
         except sdk.SDKError as error:
             failures.append(f"{service}:{action} was refused: [{error.code}] {error.message}")
             continue

@@ -20,7 +20,7 @@ from mockcvm import clock
 from mockcvm.engine.resources import neutral
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.protocol import schema
-from mockcvm.regions import REGIONS
+from mockcvm.regions import REGIONS, region_number
 
 if TYPE_CHECKING:
     from mockcvm.world import World
@@ -269,7 +269,7 @@ class Bills:
                 "BusinessCode": head.product, "BusinessCodeName": head.product_name,
                 "ProductCode": head.product, "ProductCodeName": head.product_name,
                 "PayModeName": head.pay_mode, "ProjectName": self.world.tag.projects.name_of(uin, head.project_id),
-                "RegionId": head.region, "RegionName": head.region, "ZoneName": head.zone,
+                "RegionId": region_number(head.region), "RegionName": head.region, "ZoneName": head.zone,
                 "ResourceId": resource_id, "ResourceName": resource_id, "PayerUin": uin, "OwnerUin": uin,
                 "OperateUin": uin, "RealTotalCost": money(total), "TotalCost": money(total),
                 "CashPayAmount": money(total), "Tags": [{"TagKey": k, "TagValue": v} for k, v in head.tags],

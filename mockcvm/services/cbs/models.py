@@ -132,7 +132,7 @@ DISK: Kind[Disk] = Kind(
         "Rollbacking": lambda d: d.state == ROLLBACKING,
         "RollbackPercent": lambda d: 0 if d.state == ROLLBACKING else 100,
         "DeadlineTime": lambda d: clock.spaced(d.deadline) if d.charge_type == PREPAID and d.deadline is not None
-        else None,
+        else "",
         "Attached": lambda d: d.attached,
         "DiskSize": lambda d: d.disk_size,
         "DiskUsage": lambda d: d.usage,

@@ -79,7 +79,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "DiskUsage": lambda s: s.disk_usage,
         "Encrypt": lambda s: s.encrypt,
         "IsPermanent": lambda s: s.deadline is None,
-        "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else None,
+        "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else "",
         "CreateTime": lambda s: s.created_text,
         "SnapshotType": lambda s: "PRIVATE_SNAPSHOT",
         "AutoSnapshotPolicyId": lambda s: s.policy_id,
