@@ -25,6 +25,12 @@ _ELEMENT_TYPES: dict[str, Any] = {
     "bool": bool, "float": (int, float), "double": (int, float),
 }
 
+#: What a non-empty value of a time type looks like.
+_TIME_FORMATS = {
+    "datetime": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\Z"),
+    "datetime_iso": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)\Z"),
+    "date": re.compile(r"\d{4}-\d\d-\d\d\Z"),
+}
 
 #: Null where the documentation is silent, by decision (docs/semantics.md, "Null members").
 DECIDED_NULL = {("cvm", "InternetAccessible", "InternetChargeType"), ("cvm", "SystemDisk", "KmsKeyId")}
@@ -78,7 +84,11 @@ def walk(service: str, object_name: str, value: Any, path: str, seen: Walk | Non
         if not isinstance(item, _TYPES[kind]) or (kind in ("int", "float") and isinstance(item, bool)):
             seen.problems.append(f"{where} is {type(item).__name__} {item!r:.40}, schema says {kind}")
             continue
-        if kind == "object":
+        if kind == "string" and member_type in _TIME_FORMATS and item and not _TIME_FORMATS[member_type].match(item):
+            seen.problems.append(f"{where} is {item!r}, not a {member_type}")
+        elif kind == "int" and member_type == "uint64" and item < 0:
+            seen.problems.append(f"{where} is {item}, schema says uint64")
+        elif kind == "object":
             walk(service, member_type, item, where, seen)
         elif kind == "list":
             if member_type in _ELEMENT_TYPES:
