@@ -118,7 +118,8 @@ class World:
 
     def disk(self, **params: Any) -> str:
         params.setdefault("DiskChargeType", "POSTPAID_BY_HOUR")
-        (disk_id,) = self.call("cbs", "CreateDisks", Placement={"Zone": ZONE}, DiskType="CLOUD_PREMIUM",
+        params.setdefault("Placement", {"Zone": ZONE})
+        (disk_id,) = self.call("cbs", "CreateDisks", DiskType="CLOUD_PREMIUM",
                                DiskSize=50, DiskName=self.name(), Tags=TAGS, **params)["DiskIdSet"]
         return str(disk_id)
 

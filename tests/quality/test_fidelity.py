@@ -6,7 +6,8 @@ The world and the table of parameters live in ``tests/quality/fidelity_table.py`
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Any, Iterator
 
 import pytest
 
@@ -14,7 +15,7 @@ from mockcvm import mock_cvm
 from mockcvm.dispatch import implemented_actions
 from mockcvm.protocol import schema
 from tests import sdk
-from tests.quality.fidelity_table import READ_AT, ROWS, START, World
+from tests.quality.fidelity_table import READ_AT, REGION, ROWS, START, ZONE, World
 from tests.shape import Walk, walk
 
 #: Lists of objects that stay empty on the audit's world, and why (every other list must have an element, so that
@@ -78,3 +79,95 @@ def test_every_action_answers_every_always_returned_member_with_its_type(world: 
     assert not world.cloud.world.internal_errors, world.cloud.world.internal_errors[0]
     assert not failures, f"{len(failures)} problems in {len(ROWS)} actions:\n" + "\n".join(failures)
     assert seen.members > 1000
+
+
+# -- the request's language (X-TC-Language: the SDK client profile's language) --------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+#: Members whose text follows the language: Chinese for zh-CN, English for en-US.
+LOCALISED = {
+    ("cvm", "DescribeRegions"): ["RegionSet[].RegionName"],
+    ("cvm", "DescribeZones"): ["ZoneSet[].ZoneName"],
+    ("cvm", "DescribeInstanceFamilyConfigs"): ["InstanceFamilyConfigSet[].InstanceFamilyName"],
+    ("cvm", "DescribeInternetChargeTypeConfigs"): ["InternetChargeTypeConfigSet[].Description"],
+    ("billing", "DescribeBillSummaryByRegion"): ["SummaryOverview[].RegionName"],
+}
+#: Chinese text that is data, the same in every language (as the real API names things).
+DATA_IN_CHINESE = {
+    ("cvm", "DescribeInstances"): {"InstanceSet[].InstanceName"},  # 未命名, the default name
+    ("billing", "DescribeRenewInstances"): {"InstanceList[].InstanceName"},
+    ("cvm", "DescribeTaskInfo"): {"RepairTaskInfoSet[].Alias", "RepairTaskInfoSet[].TaskTypeName"},
+    ("cbs", "DescribeDisks"): {"DiskSet[].Placement.ProjectName"},  # 默认项目, the default project's name
+    ("cbs", "DescribeSnapshots"): {"SnapshotSet[].Placement.ProjectName"},
+    ("cbs", "InquiryPriceRenewDisks"): {"DiskPrice.DetailPrices[].PriceTitle"},  # 云硬盘空间, as documented
+    ("cbs", "InquiryPriceResizeDisk"): {"DiskPrice.DetailPrices[].PriceTitle"},
+    ("vpc", "DescribeNetworkInterfaces"): {"NetworkInterfaceSet[].NetworkInterfaceName"},  # 主网卡
+}
+READS = ("Describe", "Get", "Inquiry")
+
+
+def _texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts(item, f"{path}.{name}" if path else name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, f"{path}[]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _in(world: World, language: str, service: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
+    return world.answer(service, action, params, sdk.client(service, REGION, language=language))
+
+
+def test_localised_text_follows_the_request_language(world: World) -> None:
+    for (service, action), members in LOCALISED.items():
+        params = ROWS[service, action](world)
+        english, chinese = (dict(_texts(_in(world, language, service, action, params)))
+                            for language in ("en-US", "zh-CN"))
+        for member in members:
+            # (an empty name is no text: the bills of a dedicated host have no region yet)
+            en = [v for p, v in _texts(_in(world, "en-US", service, action, params)) if p == member and v]
+            zh = [v for p, v in _texts(_in(world, "zh-CN", service, action, params)) if p == member and v]
+            assert en and len(en) == len(zh), f"{service}:{action}.{member} is not in the answer"
+            assert not any(CJK.search(v) for v in en), f"{service}:{action}.{member} in English: {en}"
+            assert all(CJK.search(v) for v in zh), f"{service}:{action}.{member} in Chinese: {zh}"
+        assert english.keys() == chinese.keys()
+
+
+def test_english_answers_carry_chinese_only_in_data(world: World) -> None:
+    """Every read, in en-US: Chinese text only where it is data (a default name) rather than the answer's words."""
+    found = []
+    for (service, action), build in sorted(ROWS.items()):
+        if not action.startswith(READS):
+            continue
+        answer = _in(world, "en-US", service, action, build(world))
+        allowed = DATA_IN_CHINESE.get((service, action), set())
+        found += [f"{service}:{action}.{p} = {v!r}" for p, v in _texts(answer) if CJK.search(v) and p not in allowed]
+    assert not found, "Chinese text in en-US answers (localise it, or list it in DATA_IN_CHINESE):\n" + "\n".join(
+        sorted(set(found)))
+
+
+@pytest.mark.parametrize("service, action", [
+    ("cvm", "DescribeInstancesAttributes"), ("vpc", "DeleteVpc"), ("cbs", "AttachDisks"), ("tag", "CreateTag"),
+    ("billing", "DescribeBillSummaryByTag"), ("monitor", "DescribeBaseMetrics"),
+])
+def test_refusals_of_the_request_check_speak_the_request_language(world: World, service: str, action: str) -> None:
+    messages = {}
+    for language in ("en-US", "zh-CN"):
+        with pytest.raises(sdk.SDKError) as caught:
+            _in(world, language, service, action, {})
+        assert caught.value.code == "MissingParameter"
+        messages[language] = caught.value.message
+    assert not CJK.search(messages["en-US"]) and CJK.search(messages["zh-CN"]), messages
+
+
+def test_disks_and_snapshots_name_their_project(world: World) -> None:
+    project = world.call("tag", "DescribeProjects", AllList=1, Offset=0, Limit=100, ProjectId=world.project_id)
+    name = project["Projects"][0]["ProjectName"]
+    disk_id = world.disk(Placement={"Zone": ZONE, "ProjectId": world.project_id})
+    snapshot_id = world.call("cbs", "CreateSnapshot", DiskId=disk_id)["SnapshotId"]
+    (disk,) = world.call("cbs", "DescribeDisks", DiskIds=[disk_id])["DiskSet"]
+    (snapshot,) = world.call("cbs", "DescribeSnapshots", SnapshotIds=[snapshot_id])["SnapshotSet"]
+    assert disk["Placement"]["ProjectName"] == snapshot["Placement"]["ProjectName"] == name

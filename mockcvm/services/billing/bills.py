@@ -20,7 +20,7 @@ from mockcvm import clock
 from mockcvm.engine.resources import neutral
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.protocol import schema
-from mockcvm.regions import REGIONS, region_number
+from mockcvm.regions import REGIONS, region_name, region_number
 
 if TYPE_CHECKING:
     from mockcvm.world import World
@@ -153,12 +153,12 @@ class Bills:
         total = {k: v for k, v in amounts(whole, whole).items() if k != "RealTotalCostRatio"}
         return {"Ready": 1, "SummaryOverview": items, "SummaryTotal": shape("BusinessSummaryTotal", total)}
 
-    def by_region(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
+    def by_region(self, uin: str, params: dict[str, Any], language: str = "zh-CN") -> dict[str, Any]:
         first, last = period(params)
         groups, whole = self._grouped(self.rows(uin, first, last), lambda r: r.region)
         month = clock.to_datetime(first).strftime("%Y-%m")
         items = [shape("RegionSummaryOverviewItem", {
-            "RegionId": region, "RegionName": REGIONS[region].name if region in REGIONS else region,
+            "RegionId": region, "RegionName": region_name(region, language) if region in REGIONS else region,
             "BillMonth": month, **amounts(total, whole)}) for region, total in groups.items()]
         return {"Ready": 1, "SummaryOverview": items}
 
