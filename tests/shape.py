@@ -37,12 +37,18 @@ DECIDED_NULL = {("cvm", "InternetAccessible", "InternetChargeType"), ("cvm", "Sy
 
 
 @cache
-def nullable(service: str) -> frozenset[tuple[str, str]]:
-    """(object, member) pairs the official description says may be null."""
+def official(service: str) -> dict[str, Any]:
+    """tccli's full api.json of ``service`` (with the documentation mockcvm's stripped schema leaves out)."""
     import tccli
 
     path = Path(tccli.__file__).parent / "services" / service / VERSIONS[service] / "api.json"
-    api = json.loads(path.read_text("utf-8"))
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@cache
+def nullable(service: str) -> frozenset[tuple[str, str]]:
+    """(object, member) pairs the official description says may be null."""
+    api = official(service)
     documented = {(name, m["name"]) for name, obj in api["objects"].items() for m in obj.get("members", [])
                   if m.get("value_allowed_null") or "null" in m.get("document", "").lower()}
     return frozenset(documented | {(o, m) for s, o, m in DECIDED_NULL if s == service})

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from mockcvm import Cloud
+import pytest
+
+from mockcvm import Cloud, mock_cvm
 from tests import sdk
 
 REGION = "ap-guangzhou"
@@ -247,6 +249,17 @@ class World:
             "vpc", "DescribeNetworkInterfaces", NetworkInterfaceIds=[interface_id])["NetworkInterfaceSet"][0][
             "PrivateIpAddressSet"] if not a["Primary"]]
         return {"NetworkInterfaceId": interface_id, "PrivateIpAddresses": [{"PrivateIpAddress": secondary}]}
+
+
+@pytest.fixture(scope="module")
+def shared_world() -> Iterator[World]:
+    """The world, built at START and read at READ_AT (frozen), shared by the tests of a module."""
+    import time_machine
+
+    with time_machine.travel(START, tick=False) as traveller, mock_cvm(transitions="immediate") as cloud:
+        built = World(cloud)
+        traveller.move_to(READ_AT)
+        yield built
 
 
 def public_key() -> str:

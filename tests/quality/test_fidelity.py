@@ -11,11 +11,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from mockcvm import mock_cvm
 from mockcvm.dispatch import implemented_actions
 from mockcvm.protocol import schema
 from tests import sdk
-from tests.quality.fidelity_table import READ_AT, REGION, ROWS, START, ZONE, World
+from tests.quality.fidelity_table import REGION, ROWS, ZONE, World, shared_world
 from tests.shape import Walk, walk
 
 #: Lists of objects that stay empty on the audit's world, and why (every other list must have an element, so that
@@ -38,14 +37,7 @@ EMPTY_BY_NATURE = {
 }
 
 
-@pytest.fixture(scope="module")
-def world() -> Iterator[World]:
-    import time_machine
-
-    with time_machine.travel(START, tick=False) as traveller, mock_cvm(transitions="immediate") as cloud:
-        built = World(cloud)
-        traveller.move_to(READ_AT)
-        yield built
+world = shared_world
 
 
 def test_the_table_covers_every_implemented_action_exactly() -> None:

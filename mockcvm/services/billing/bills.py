@@ -202,10 +202,10 @@ class Bills:
     # -- details ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _page(params: dict[str, Any]) -> tuple[int, int]:
+    def _page(params: dict[str, Any], max_limit: int = MAX_LIMIT) -> tuple[int, int]:
         offset, limit = params.get("Offset", 0), params.get("Limit", 0)
-        if offset < 0 or not 1 <= limit <= MAX_LIMIT:
-            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 1-{MAX_LIMIT}; got {offset}, {limit}.")
+        if offset < 0 or not 1 <= limit <= max_limit:
+            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 1-{max_limit}; got {offset}, {limit}.")
         return offset, limit
 
     @staticmethod
@@ -223,7 +223,7 @@ class Bills:
 
     def detail(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         first, last = period(params)
-        offset, limit = self._page(params)
+        offset, limit = self._page(params, 300)
         rows = self._selected(self.rows(uin, first, last), params)
         page = rows[offset : offset + limit]
         return {"Total": len(rows), "Context": "", "DetailSet": [self._detail(uin, n + offset, r)
@@ -253,7 +253,7 @@ class Bills:
 
     def resource_summary(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         first, last = period(params, month_only=True)
-        offset, limit = self._page(params)
+        offset, limit = self._page(params, 1000)
         rows = self._selected(self.rows(uin, first, last), params)
         key, value = params.get("TagKey"), params.get("TagValue")
         if key:
@@ -342,6 +342,8 @@ class Renewals:
         start = _parse(params["ExpireTimeStart"], "ExpireTimeStart") if params.get("ExpireTimeStart") else None
         end = _parse(params["ExpireTimeEnd"], "ExpireTimeEnd") if params.get("ExpireTimeEnd") else None
         ids = set(params.get("InstanceIdList") or [])
+        if len(params.get("InstanceIdList") or []) > 100:
+            raise InvalidParameterValue(f"InstanceIdList has {len(params['InstanceIdList'])} ids; at most 100.")
         flags = set(params.get("RenewFlagList") or [])
         token = params.get("NextToken") or ""
         offset = int(token[len(RENEW_TOKEN):]) if token.startswith(RENEW_TOKEN) and \

@@ -18,7 +18,7 @@ from mockcvm.engine.timeline import Event, Order
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
 from mockcvm.regions import REGIONS
-from mockcvm.services.cbs.models import ROLLBACKING
+from mockcvm.services.cbs.models import ROLLBACKING, check_name
 from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
@@ -212,6 +212,7 @@ class Snapshots:
 
     def modify(self, uin: str, region: str, params: dict[str, Any]) -> None:
         snapshot = self.store.existing(uin, region, params["SnapshotId"])
+        check_name(params, "SnapshotName")
         permanent = params.get("IsPermanent")
         deadline = self._deadline(params.get("Deadline"))
         if permanent and deadline is not None:
