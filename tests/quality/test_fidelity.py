@@ -163,3 +163,17 @@ def test_disks_and_snapshots_name_their_project(world: World) -> None:
     (disk,) = world.call("cbs", "DescribeDisks", DiskIds=[disk_id])["DiskSet"]
     (snapshot,) = world.call("cbs", "DescribeSnapshots", SnapshotIds=[snapshot_id])["SnapshotSet"]
     assert disk["Placement"]["ProjectName"] == snapshot["Placement"]["ProjectName"] == name
+
+
+@pytest.mark.parametrize("name, count, names", [
+    ("web_{R:3}", 2, ["web_3", "web_4"]),
+    ("app_{R:99,F:2}", 2, ["app_99", "app_100"]),
+    ("db_{R:7,F:3}", 1, ["db_007"]),
+    ("plain", 2, ["plain1", "plain2"]),
+])
+def test_run_instances_numbers_names_as_documented(world: World, name: str, count: int, names: list[str]) -> None:
+    """InstanceName: "{R:x}" numbers from x, "{R:x,F:y}" pads to y digits; without a pattern, 1..n are appended."""
+    ids = world.call("cvm", "RunInstances", Placement={"Zone": ZONE}, ImageId="img-eb30mz89", InstanceCount=count,
+                     InstanceName=name)["InstanceIdSet"]
+    shown = world.call("cvm", "DescribeInstances", InstanceIds=ids)["InstanceSet"]
+    assert [i["InstanceName"] for i in shown] == names

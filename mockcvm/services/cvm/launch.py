@@ -25,6 +25,20 @@ DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
 
 
+#: ``{R:x}`` or ``{R:x,F:y}`` in InstanceName: the n-th instance of the call gets x+n, zero-padded to y digits.
+_NUMBERING = re.compile(r"\{R:(\d+)(?:,F:([0-8]))?\}")
+
+
+def instance_name(name: str, count: int, n: int, given: bool) -> str:
+    """The name of the ``n``-th (from 0) of ``count`` instances: the pattern numbered, else ``name`` with 1..count
+    appended when several are launched under a given name."""
+    pattern = _NUMBERING.search(name)
+    if pattern is not None:
+        number = str(int(pattern.group(1)) + n).zfill(int(pattern.group(2) or 0))
+        return name[:pattern.start()] + number + name[pattern.end():]
+    return name if count == 1 or not given else f"{name}{n + 1}"
+
+
 def run_instances(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str
 ) -> list[str]:
@@ -166,7 +180,7 @@ def _launch(
     internet = params.get("InternetAccessible") or {}
     bandwidth = int(internet.get("InternetMaxBandwidthOut", 0))
     public = internet.get("PublicIpAssigned", bandwidth > 0)
-    name = plan["name"] if plan["count"] == 1 or "InstanceName" not in params else f"{plan['name']}{n + 1}"
+    name = instance_name(plan["name"], plan["count"], n, "InstanceName" in params)
     system_disk = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
     system_disk.update(params.get("SystemDisk") or {})
     data_disks = [{"DeleteWithInstance": True, "DiskType": "CLOUD_PREMIUM", **disk} for disk in params.get(
