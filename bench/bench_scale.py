@@ -71,7 +71,6 @@ def _million() -> str:
     import resource
 
     from mockcvm import mock_cvm
-
     from mockcvm.regions import REGIONS
 
     # A default subnet (/15) holds 131 069 instances: 125 000 in each of the first 8 zones (4 in ap-guangzhou).

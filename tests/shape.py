@@ -1,5 +1,6 @@
 """The official shape of an answer: every member the API description marks as always returned is present, with its
-type, recursively. Shared by the fidelity audit (tests/quality/test_fidelity.py) and the per-service tests.
+type, recursively; times have their documented format, enumerated strings one of their documented values.
+Shared by the fidelity audit (tests/quality/test_fidelity.py) and the per-service tests.
 
 ``null`` is allowed only where the official description says the value may be null (``value_allowed_null`` in
 tccli's api.json, or the member's documentation saying so, as "后付费模式本项为null" does), and in the few places
@@ -43,6 +44,22 @@ def official(service: str) -> dict[str, Any]:
 
     path = Path(tccli.__file__).parent / "services" / service / VERSIONS[service] / "api.json"
     return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+#: An enumerated value in a member's documentation: "<li>RUNNING：运行中</li>".
+_ENUMERATED = re.compile(r"<li>\s*(?:<code>)?([A-Z][A-Z0-9_]{2,})(?:</code>)?\s*[：:]")
+
+
+@cache
+def enumerated(service: str) -> dict[tuple[str, str], frozenset[str]]:
+    """(object, member) -> the values its documentation lists (string members listing at least two)."""
+    found = {}
+    for name, obj in official(service)["objects"].items():
+        for m in obj.get("members", []):
+            values = frozenset(_ENUMERATED.findall(m.get("document", ""))) if m["type"] == "string" else frozenset()
+            if len(values) >= 2:
+                found[(name, m["name"])] = values
+    return found
 
 
 @cache
@@ -90,8 +107,11 @@ def walk(service: str, object_name: str, value: Any, path: str, seen: Walk | Non
         if not isinstance(item, _TYPES[kind]) or (kind in ("int", "float") and isinstance(item, bool)):
             seen.problems.append(f"{where} is {type(item).__name__} {item!r:.40}, schema says {kind}")
             continue
+        values = enumerated(service).get((object_name, name))
         if kind == "string" and member_type in _TIME_FORMATS and item and not _TIME_FORMATS[member_type].match(item):
             seen.problems.append(f"{where} is {item!r}, not a {member_type}")
+        elif values is not None and item and item not in values:
+            seen.problems.append(f"{where} is {item!r}, not one of the documented {', '.join(sorted(values))}")
         elif kind == "int" and member_type == "uint64" and item < 0:
             seen.problems.append(f"{where} is {item}, schema says uint64")
         elif kind == "object":

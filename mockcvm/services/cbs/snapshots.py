@@ -87,7 +87,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "CopyingToRegions": lambda s: [],
         "Images": lambda s: [],
         "ShareReference": lambda s: len(s.shared_with),
-        "SnapshotMode": lambda s: "NORMAL",
+        "SnapshotMode": lambda s: "STANDARD_SNAPSHOT",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
         "Placement": lambda s: {"Zone": s.zone, "CageId": "", "ProjectId": s.project_id, "ProjectName": "默认项目",
                                 "CdcName": "", "CdcId": "", "DedicatedClusterId": ""},
