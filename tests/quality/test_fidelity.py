@@ -6,6 +6,7 @@ The world and the table of parameters live in ``tests/quality/fidelity_table.py`
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator
 
@@ -177,3 +178,28 @@ def test_run_instances_numbers_names_as_documented(world: World, name: str, coun
                      InstanceName=name)["InstanceIdSet"]
     shown = world.call("cvm", "DescribeInstances", InstanceIds=ids)["InstanceSet"]
     assert [i["InstanceName"] for i in shown] == names
+
+
+#: Reads whose answer differs from one call to the next by design.
+FRESH_EACH_CALL = {("cvm", "DescribeInstanceVncUrl"): "a one-time address"}
+
+
+def test_the_async_client_reads_the_same_answers(world: World) -> None:
+    """Every read, through the SDK's async client (httpx), answers what the sync client (requests) is answered."""
+    import asyncio
+
+    reads = [(s, a, build(world)) for (s, a), build in sorted(ROWS.items())
+             if a.startswith(READS) and (s, a) not in FRESH_EACH_CALL]
+
+    async def through_async() -> list[dict[str, Any]]:
+        clients = {s: sdk.client(s, REGION, asynchronous=True) for s in sdk.VERSIONS}
+        answers = []
+        for service, action, params in reads:
+            response = await getattr(clients[service], action)(sdk.request(service, action, **params))
+            answers.append(json.loads(response.to_json_string()))
+        return answers
+
+    synchronous = [world.call(s, a, **p) for s, a, p in reads]
+    differ = [f"{s}:{a}" for (s, a, _), one, other in zip(reads, synchronous, asyncio.run(through_async()))
+              if {**one, "RequestId": ""} != {**other, "RequestId": ""}]
+    assert not differ, f"the async client read other answers for {differ}"
