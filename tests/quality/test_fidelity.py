@@ -203,3 +203,33 @@ def test_the_async_client_reads_the_same_answers(world: World) -> None:
     differ = [f"{s}:{a}" for (s, a, _), one, other in zip(reads, synchronous, asyncio.run(through_async()))
               if {**one, "RequestId": ""} != {**other, "RequestId": ""}]
     assert not differ, f"the async client read other answers for {differ}"
+
+
+#: Codes every service answers (the common error codes of Tencent Cloud API 3.0), besides each service's own.
+COMMON_CODES = {"AuthFailure", "DryRunOperation", "FailedOperation", "InternalError", "InvalidAction",
+                "InvalidParameter", "InvalidParameterValue", "LimitExceeded", "MissingParameter", "NoSuchVersion",
+                "RequestLimitExceeded", "ResourceInUse", "ResourceInsufficient", "ResourceNotFound",
+                "ResourceUnavailable", "UnauthorizedOperation", "UnknownParameter", "UnsupportedOperation",
+                "UnsupportedRegion", "InvalidParameterConflict", "RequestSizeLimitExceeded", "UnsupportedProtocol",
+                "AuthFailure.InvalidAuthorization", "AuthFailure.SecretIdNotFound", "AuthFailure.SignatureExpire",
+                "AuthFailure.SignatureFailure", "AuthFailure.InvalidSecretId", "AuthFailure.TokenFailure"}
+_CODE = re.compile(r"\b(?:code|malformed|not_found|ids_limit|coexist|unknown_filter|filters_limit|values_limit|"
+                   r"paging)\s*=\s*\"([A-Z][A-Za-z]*(?:\.[A-Za-z]+)*)\"")
+
+
+def test_every_wire_code_mockcvm_writes_is_one_the_sdk_lists() -> None:
+    """A code the SDK's errorcodes.py of no faked service knows is a code no caller can expect."""
+    import importlib
+    from pathlib import Path
+
+    import mockcvm
+
+    known = set(COMMON_CODES)
+    for service, version in sdk.VERSIONS.items():
+        module = importlib.import_module(f"tencentcloud.{service}.{version}.errorcodes")
+        known |= {v for k, v in vars(module).items() if k.isupper() and isinstance(v, str)}
+    root = Path(mockcvm.__file__).parent
+    written = {(str(f.relative_to(root)), code) for f in root.rglob("*.py") for code in _CODE.findall(f.read_text())}
+    assert len(written) > 200
+    unknown = sorted(f"{code} ({where})" for where, code in written if code not in known)
+    assert not unknown, "codes no SDK errorcodes.py lists: " + ", ".join(unknown)
