@@ -180,6 +180,20 @@ def test_run_instances_numbers_names_as_documented(world: World, name: str, coun
     assert [i["InstanceName"] for i in shown] == names
 
 
+def test_run_instances_numbers_host_names_as_documented(world: World) -> None:
+    """HostName: "{R:x}", "{R:x,F:y}" and "{IP}" (the private IP), several at once; without one, 1..n appended."""
+    def hosts(name: str, count: int) -> list[tuple[str, str]]:
+        ids = world.call("cvm", "RunInstances", Placement={"Zone": ZONE}, ImageId="img-eb30mz89",
+                         InstanceCount=count, HostName=name)["InstanceIdSet"]
+        shown = world.call("cvm", "DescribeInstances", InstanceIds=ids)["InstanceSet"]
+        return [(i["HostName"], i["PrivateIpAddresses"][0]) for i in shown]
+
+    assert [h for h, _ in hosts("node-{R:1,F:2}", 2)] == ["node-01", "node-02"]
+    assert all(h == f"web-{ip}-{n}" for n, (h, ip) in enumerate(hosts("web-{IP}-{R:1}", 2), 1))
+    assert [h for h, _ in hosts("server", 2)] == ["server1", "server2"]
+    assert [h for h, _ in hosts("db-{}", 1)] == ["db-{}"]
+
+
 #: Reads whose answer differs from one call to the next by design.
 FRESH_EACH_CALL = {("cvm", "DescribeInstanceVncUrl"): "a one-time address"}
 

@@ -25,17 +25,21 @@ DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
 
 
-#: ``{R:x}`` or ``{R:x,F:y}`` in InstanceName: the n-th instance of the call gets x+n, zero-padded to y digits.
+#: ``{R:x}`` or ``{R:x,F:y}`` in InstanceName and HostName: the n-th instance of the call gets x+n, zero-padded to
+#: y digits; ``{IP}`` in HostName: the instance's private IP. Any other braces are plain text.
 _NUMBERING = re.compile(r"\{R:(\d+)(?:,F:([0-8]))?\}")
+_IP = re.compile(r"\{IP\}")
 
 
-def instance_name(name: str, count: int, n: int, given: bool) -> str:
-    """The name of the ``n``-th (from 0) of ``count`` instances: the pattern numbered, else ``name`` with 1..count
-    appended when several are launched under a given name."""
-    pattern = _NUMBERING.search(name)
-    if pattern is not None:
-        number = str(int(pattern.group(1)) + n).zfill(int(pattern.group(2) or 0))
-        return name[:pattern.start()] + number + name[pattern.end():]
+def instance_name(name: str, count: int, n: int, given: bool, private_ip: Optional[str] = None) -> str:
+    """The name (or, with ``private_ip``, the host name) of the ``n``-th (from 0) of ``count`` instances: its
+    patterns replaced, else ``name`` with 1..count appended when several are launched under a given name."""
+    text, found = _NUMBERING.subn(lambda m: str(int(m.group(1)) + n).zfill(int(m.group(2) or 0)), name)
+    if private_ip is not None:
+        text, ips = _IP.subn(lambda _m: private_ip, text)
+        found += ips
+    if found:
+        return text
     return name if count == 1 or not given else f"{name}{n + 1}"
 
 
@@ -199,7 +203,8 @@ def _launch(
         vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         security_group_ids=security_groups,
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
-        host_name=params.get("HostName", ""), os_name=plan["os_name"], key_ids=plan["key_ids"],
+        host_name=instance_name(params["HostName"], plan["count"], n, True, private_ip) if params.get(
+            "HostName") else "", os_name=plan["os_name"], key_ids=plan["key_ids"],
         user_data=plan["user_data"],
     )
     if plan["charge_type"] == models.PREPAID:
