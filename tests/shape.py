@@ -91,8 +91,11 @@ def walk(service: str, object_name: str, value: Any, path: str, seen: Walk | Non
     if not isinstance(value, dict):
         seen.problems.append(f"{path} is {type(value).__name__}, schema says object {object_name}")
         return seen
-    for name, (kind, member_type, _required, always) in schema.members(service, object_name).items():
-        if not always:
+    described = schema.members(service, object_name)
+    seen.problems += [f"{path}.{name} is not in the official description" for name in value
+                      if name not in described and name != "RequestId"]
+    for name, (kind, member_type, _required, always) in described.items():
+        if not always and value.get(name) is None:  # may be absent; when present, it is checked as well
             continue
         where = f"{path}.{name}"
         seen.members += 1

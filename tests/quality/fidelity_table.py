@@ -50,7 +50,7 @@ class World:
         self.vpc_id = self.call("vpc", "CreateVpc", VpcName="fidelity", CidrBlock="10.0.0.0/16", Tags=TAGS)[
             "Vpc"]["VpcId"]
         self.subnet_id = self.call("vpc", "CreateSubnet", VpcId=self.vpc_id, SubnetName="s", Zone=ZONE,
-                                   CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+                                   CidrBlock="10.0.0.0/24", Tags=TAGS)["Subnet"]["SubnetId"]
         self.group_id = self.security_group()
         self.eip_id = self.address()
         self.call("vpc", "AssociateAddress", AddressId=self.eip_id, InstanceId=self.instance_id)
@@ -161,16 +161,16 @@ class World:
                              TagSpecification=[{"ResourceType": "image", "Tags": TAGS}])["ImageId"])
 
     def key_pair(self) -> str:
-        return str(self.call("cvm", "ImportKeyPair", KeyName=self.name(), ProjectId=0, PublicKey=public_key())[
-            "KeyId"])
+        return str(self.call("cvm", "ImportKeyPair", KeyName=self.name(), ProjectId=0, PublicKey=public_key(),
+                             TagSpecification=spec("keypair"))["KeyId"])
 
     def template(self) -> str:
         return str(self.call("cvm", "CreateLaunchTemplate", LaunchTemplateName=self.name(),
                              Placement={"Zone": ZONE}, ImageId=IMAGE)["LaunchTemplateId"])
 
     def placement_group(self) -> str:
-        return str(self.call("cvm", "CreateDisasterRecoverGroup", Name=self.name(), Type="HOST")[
-            "DisasterRecoverGroupId"])
+        return str(self.call("cvm", "CreateDisasterRecoverGroup", Name=self.name(), Type="HOST",
+                             TagSpecification=spec("ps"))["DisasterRecoverGroupId"])
 
     def host(self) -> str:
         (host_id,) = self.call("cvm", "AllocateHosts", Placement={"Zone": ZONE},
@@ -179,8 +179,8 @@ class World:
         return str(host_id)
 
     def hpc_cluster(self) -> str:
-        return str(self.call("cvm", "CreateHpcCluster", Zone=ZONE, Name=self.name())["HpcClusterSet"][0][
-            "HpcClusterId"])
+        return str(self.call("cvm", "CreateHpcCluster", Zone=ZONE, Name=self.name(), TagSpecification=spec("hpc"))[
+            "HpcClusterSet"][0]["HpcClusterId"])
 
     def timer(self, instance_id: str) -> str:
         when = (START + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -262,6 +262,11 @@ def shared_world() -> Iterator[World]:
         yield built
 
 
+def spec(resource_type: str) -> list[dict[str, Any]]:
+    """A ``TagSpecification`` tagging ``resource_type`` with TAGS."""
+    return [{"ResourceType": resource_type, "Tags": TAGS}]
+
+
 def public_key() -> str:
     """A new ed25519 public key in OpenSSH form (a key can be imported once)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -337,9 +342,9 @@ ROWS: dict[tuple[str, str], Builder] = {
                                                    "SecurityGroupIds": [w.group_id]},
     ("cvm", "ConvertOperatingSystems"): lambda w: {"InstanceIds": [w.instance(ImageId=CENTOS)]},
     ("cvm", "CreateDisasterRecoverGroup"): lambda w: {"Name": w.name(), "Type": "HOST"},
-    ("cvm", "CreateHpcCluster"): lambda w: {"Zone": ZONE, "Name": w.name()},
+    ("cvm", "CreateHpcCluster"): lambda w: {"Zone": ZONE, "Name": w.name(), "TagSpecification": spec("hpc")},
     ("cvm", "CreateImage"): lambda w: {"InstanceId": w.instance_id, "ImageName": w.name()},
-    ("cvm", "CreateKeyPair"): lambda w: {"KeyName": w.name(), "ProjectId": 0},
+    ("cvm", "CreateKeyPair"): lambda w: {"KeyName": w.name(), "ProjectId": 0, "TagSpecification": spec("keypair")},
     ("cvm", "CreateLaunchTemplate"): lambda w: {"LaunchTemplateName": w.name(), "Placement": {"Zone": ZONE},
                                                 "ImageId": IMAGE},
     ("cvm", "CreateLaunchTemplateVersion"): lambda w: {"LaunchTemplateId": w.template_id,
@@ -494,8 +499,8 @@ ROWS: dict[tuple[str, str], Builder] = {
     ("vpc", "CreateSecurityGroupWithPolicies"): lambda w: {"GroupName": w.name(), "GroupDescription": "d",
                                                            "SecurityGroupPolicySet": {"Ingress": [SSH]}, "Tags": TAGS},
     ("vpc", "CreateSubnet"): lambda w: {"VpcId": w.vpc_id, "SubnetName": w.name(), "Zone": ZONE,
-                                        "CidrBlock": "10.0.200.0/24"},
-    ("vpc", "CreateSubnets"): lambda w: {"VpcId": w.vpc_id, "Subnets": [
+                                        "CidrBlock": "10.0.200.0/24", "Tags": TAGS},
+    ("vpc", "CreateSubnets"): lambda w: {"VpcId": w.vpc_id, "Tags": TAGS, "Subnets": [
         {"SubnetName": w.name(), "CidrBlock": "10.0.201.0/24", "Zone": ZONE}]},
     ("vpc", "CreateVpc"): lambda w: {"VpcName": w.name(), "CidrBlock": "192.168.0.0/16", "Tags": TAGS},
     ("vpc", "DeleteNetworkInterface"): lambda w: {"NetworkInterfaceId": w.interface()},

@@ -35,6 +35,13 @@ EMPTY_BY_NATURE = {
         "auto snapshot policies take no tags here",
     "cbs:DescribeSnapshots.SnapshotSet[].Images": "images made from snapshots are not modelled",
     "billing:DescribeDealsByCond.Deals[].ProductInfo": "a deal's product details are not modelled",
+    "billing:DescribeAccountBalance.TempAmountInfoList": "temporary credit is not modelled",
+    "billing:DescribeBillSummaryByPayMode.SummaryOverview[].Detail": "the per-product detail of a pay mode is not "
+                                                                     "modelled",
+    "cvm:DescribeImageFromFamily.Image.SnapshotSet": "public images carry no snapshots",
+    "cvm:DescribeImageFromFamily.Image.Tags": "public images carry no tags",
+    "vpc:CreateVpc.Vpc.AssistantCidrSet": "secondary CIDR blocks are not modelled",
+    "vpc:DescribeVpcs.VpcSet[].AssistantCidrSet": "secondary CIDR blocks are not modelled",
 }
 
 
