@@ -74,8 +74,11 @@ def nullable(service: str) -> frozenset[tuple[str, str]]:
 @dataclass
 class Walk:
     """What a walk saw: problems, members checked, and for every list of objects (its path without indices)
-    whether one of its occurrences had an element."""
+    whether one of its occurrences had an element. With ``as_sent``, the value is an answer as sent (not an SDK
+    model's dump, which holds every member of the SDK's own, possibly newer, description): a member the official
+    description lacks is a problem."""
 
+    as_sent: bool = False
     problems: list[str] = field(default_factory=list)
     members: int = 0
     lists: dict[str, bool] = field(default_factory=dict)
@@ -92,8 +95,9 @@ def walk(service: str, object_name: str, value: Any, path: str, seen: Walk | Non
         seen.problems.append(f"{path} is {type(value).__name__}, schema says object {object_name}")
         return seen
     described = schema.members(service, object_name)
-    seen.problems += [f"{path}.{name} is not in the official description" for name in value
-                      if name not in described and name != "RequestId"]
+    if seen.as_sent:
+        seen.problems += [f"{path}.{name} is not in the official description" for name in value
+                          if name not in described and name != "RequestId"]
     for name, (kind, member_type, _required, always) in described.items():
         if not always and value.get(name) is None:  # may be absent; when present, it is checked as well
             continue
