@@ -206,11 +206,16 @@ FRESH_EACH_CALL = {("cvm", "DescribeInstanceVncUrl"): "a one-time address"}
 
 
 def test_the_async_client_reads_the_same_answers(world: World) -> None:
-    """Every read, through the SDK's async client (httpx), answers what the sync client (requests) is answered."""
+    """Reads of every service, through the SDK's async client (httpx), answer what the sync client (requests) is
+    answered."""
     import asyncio
 
-    reads = [(s, a, build(world)) for (s, a), build in sorted(ROWS.items())
-             if a.startswith(READS) and (s, a) not in FRESH_EACH_CALL]
+    per_service: dict[str, int] = {}
+    reads = []
+    for (service, action), build in sorted(ROWS.items()):  # a few reads of each service: the transport is shared
+        if action.startswith(READS) and (service, action) not in FRESH_EACH_CALL and per_service.get(service, 0) < 4:
+            per_service[service] = per_service.get(service, 0) + 1
+            reads.append((service, action, build(world)))
 
     async def through_async() -> list[dict[str, Any]]:
         clients = {s: sdk.client(s, REGION, asynchronous=True) for s in sdk.VERSIONS}
