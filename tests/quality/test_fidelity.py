@@ -4,7 +4,7 @@ kind, answers every member the official API description marks as always returned
 client reads the same answers, every wire code is one the SDK lists, and RunInstances numbers names as documented.
 The constraints the parameter descriptions state are in ``test_fidelity_limits.py``.
 
-The world and the table of parameters live in ``tests/quality/fidelity_table.py``.
+The world lives in ``tests/quality/fidelity_world.py``, the table of parameters in ``fidelity_table.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import pytest
 from mockcvm.dispatch import implemented_actions
 from mockcvm.protocol import schema
 from tests import sdk
-from tests.quality.fidelity_table import REGION, ROWS, ZONE, World, shared_world
+from tests.quality.fidelity_table import ROWS
+from tests.quality.fidelity_world import REGION, ZONE, World, shared_world
 from tests.shape import Walk, walk
 
 #: Lists of objects that stay empty on the audit's world, and why (every other list must have an element, so that

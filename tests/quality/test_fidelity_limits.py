@@ -18,7 +18,8 @@ import pytest
 from mockcvm.dispatch import implemented_actions
 from mockcvm.protocol import schema
 from tests import sdk
-from tests.quality.fidelity_table import ROWS, World, shared_world
+from tests.quality.fidelity_table import ROWS
+from tests.quality.fidelity_world import World, shared_world
 from tests.quality.world_state import first_difference, snapshot
 from tests.shape import official
 
