@@ -48,3 +48,44 @@ REGIONS: dict[str, Region] = {
 }
 
 ZONE_REGION: dict[str, str] = {z.zone: r.region for r in REGIONS.values() for z in r.zones}
+
+#: English names as Tencent's English documentation spells them (what an ``en-US`` request reads), the city
+#: of the zones' English names, and the numeric region id of the billing answers.
+_ENGLISH: dict[str, tuple[str, str, int]] = {
+    "ap-guangzhou": ("South China (Guangzhou)", "Guangzhou", 1),
+    "ap-shanghai": ("East China (Shanghai)", "Shanghai", 4),
+    "ap-nanjing": ("East China (Nanjing)", "Nanjing", 33),
+    "ap-beijing": ("North China (Beijing)", "Beijing", 8),
+    "ap-chengdu": ("Southwest China (Chengdu)", "Chengdu", 16),
+    "ap-chongqing": ("Southwest China (Chongqing)", "Chongqing", 19),
+    "ap-hongkong": ("Hong Kong, Macao, Taiwan  (Hong Kong, China)", "Hong Kong", 5),
+    "ap-singapore": ("Southeast Asia (Singapore)", "Singapore", 9),
+    "ap-jakarta": ("Southeast Asia (Jakarta)", "Jakarta", 72),
+    "ap-bangkok": ("Southeast Asia (Bangkok)", "Bangkok", 23),
+    "ap-seoul": ("Northeast Asia (Seoul)", "Seoul", 18),
+    "ap-tokyo": ("Northeast Asia (Tokyo)", "Tokyo", 25),
+    "na-siliconvalley": ("U.S. West Coast (Silicon Valley)", "Silicon Valley", 15),
+    "na-ashburn": ("U.S. East Coast (Virginia)", "Virginia", 22),
+    "eu-frankfurt": ("Europe (Frankfurt)", "Frankfurt", 17),
+    "sa-saopaulo": ("South America (São Paulo)", "São Paulo", 74),
+}
+
+
+def region_name(region: str, language: str) -> str:
+    """The region's name in the request's language (``zh-CN`` Chinese, anything else English)."""
+    if language.lower().startswith("zh"):
+        return REGIONS[region].name
+    return _ENGLISH[region][0]
+
+
+def zone_name(zone: Zone, language: str) -> str:
+    """The zone's name in the request's language: 广州三区 or Guangzhou Zone 3."""
+    if language.lower().startswith("zh"):
+        return zone.name
+    region = ZONE_REGION[zone.zone]
+    return f"{_ENGLISH[region][1]} Zone {zone.zone.rsplit('-', 1)[1]}"
+
+
+def region_number(region: str) -> int:
+    """The numeric region id (1 for ap-guangzhou) some billing answers give; 0 for a region mockcvm lacks."""
+    return _ENGLISH[region][2] if region in _ENGLISH else 0

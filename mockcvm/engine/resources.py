@@ -237,6 +237,27 @@ def neutral(service: str, member: list[Any]) -> Any:
     return {"string": "", "int": 0, "bool": False, "float": 0.0}.get(kind)
 
 
+def complete(service: str, member: list[Any], value: Any) -> Any:
+    """``value`` (a member's value as a request gave it) with every always-returned member its objects lack
+    given its neutral value, recursively: what the request left out, the answer still shows."""
+    kind, member_type = member[0], member[1]
+    if kind == "object" and isinstance(value, dict):
+        return _completed(service, member_type, value)
+    if kind == "list" and isinstance(value, list) and member_type[:1].isupper():
+        return [_completed(service, member_type, v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _completed(service: str, object_name: str, value: dict[str, Any]) -> dict[str, Any]:
+    out = dict(value)
+    for name, member in schema.members(service, object_name).items():
+        if name in out:
+            out[name] = complete(service, member, out[name])
+        elif member[3]:
+            out[name] = neutral(service, member)
+    return out
+
+
 def _constant(value: Any) -> Callable[[Any], Any]:
     if isinstance(value, (list, dict)):
         return lambda _r: copy.deepcopy(value)  # every answer gets its own (callers may change it)

@@ -10,31 +10,9 @@ from typing import Any
 import pytest
 
 from mockcvm import Cloud
-from mockcvm.protocol import schema
 from tests import sdk
 from tests.cvm.helpers import call_refused, describe, launch, settled
-
-_TYPES: dict[str, Any] = {"string": str, "int": int, "bool": bool, "float": (int, float), "list": list, "object": dict}
-#: Members the fake leaves null, as the real API does when there is nothing to show (docs/semantics.md).
-NULLABLE = {"ExpiredTime", "RenewFlag", "PublicIpAddresses", "IPv6Addresses", "RdmaIpAddresses",
-            "LatestOperationErrorMsg", "KmsKeyId", "DiskId", "KeyIds", "InternetChargeType"}
-
-
-def _check(object_name: str, value: dict[str, Any], path: str) -> None:
-    for name, (kind, member_type, _required, output_required) in schema.members("cvm", object_name).items():
-        if not output_required:
-            continue
-        assert name in value, f"{path}.{name} is missing"
-        item = value[name]
-        if item is None:
-            assert name in NULLABLE, f"{path}.{name} is null"
-            continue
-        assert isinstance(item, _TYPES[kind]), f"{path}.{name} is {type(item).__name__}, schema says {kind}"
-        if kind == "object":
-            _check(member_type, item, f"{path}.{name}")
-        if kind == "list" and member_type[0].isupper():
-            for n, element in enumerate(item):
-                _check(member_type, element, f"{path}.{name}[{n}]")
+from tests.shape import assert_shape
 
 
 def test_every_always_returned_member_is_present_with_its_type(cloud: Cloud) -> None:
@@ -48,7 +26,7 @@ def test_every_always_returned_member_is_present_with_its_type(cloud: Cloud) -> 
     body = json.loads(response.to_json_string())
     assert body["TotalCount"] == 3
     for n, instance in enumerate(body["InstanceSet"]):
-        _check("Instance", instance, f"InstanceSet[{n}]")
+        assert_shape("cvm", "Instance", instance, f"InstanceSet[{n}]")
     prepaid = response.InstanceSet[1]
     assert prepaid.RenewFlag == "NOTIFY_AND_MANUAL_RENEW"
     assert datetime.strptime(prepaid.ExpiredTime, "%Y-%m-%dT%H:%M:%SZ")

@@ -24,7 +24,8 @@ def test_allocate_describe_modify_renew_and_expire(cloud: Cloud, clock: Clock) -
     assert before - cloud.balance() == Decimal("3000.00")
     (host,) = sdk.call(cvm, "DescribeHosts", Filters=[{"Name": "zone", "Values": [ZONE]}]).HostSet
     assert (host.HostId, host.HostState, host.HostType, host.HostResource.CpuTotal) == (host_id, "RUNNING", "HC20", 56)
-    sdk.call(cvm, "ModifyHostsAttribute", HostIds=[host_id], HostName="db-host", RenewFlag="NOTIFY_AND_AUTO_RENEW")
+    sdk.call(cvm, "ModifyHostsAttribute", HostIds=[host_id], HostName="db-host")  # one of the two per call
+    sdk.call(cvm, "ModifyHostsAttribute", HostIds=[host_id], RenewFlag="NOTIFY_AND_AUTO_RENEW")
     assert sdk.call(cvm, "DescribeHosts").HostSet[0].HostName == "db-host"
     quote = sdk.call(cvm, "InquiryPriceRenewHosts", HostIds=[host_id],
                      HostChargePrepaid={"Period": 2}).Price.HostPrice.DiscountPrice

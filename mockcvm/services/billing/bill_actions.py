@@ -21,7 +21,7 @@ def describe_bill_summary_by_product(ctx: Context, params: dict[str, Any]) -> di
 
 @action("billing", "DescribeBillSummaryByRegion")
 def describe_bill_summary_by_region(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _bills(ctx).by_region(ctx.account.uin, params)
+    return _bills(ctx).by_region(ctx.account.uin, params, ctx.call.language)
 
 
 @action("billing", "DescribeBillSummaryByPayMode")

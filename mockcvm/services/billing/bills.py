@@ -20,7 +20,7 @@ from mockcvm import clock
 from mockcvm.engine.resources import neutral
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
 from mockcvm.protocol import schema
-from mockcvm.regions import REGIONS
+from mockcvm.regions import REGIONS, region_name, region_number
 
 if TYPE_CHECKING:
     from mockcvm.world import World
@@ -153,12 +153,12 @@ class Bills:
         total = {k: v for k, v in amounts(whole, whole).items() if k != "RealTotalCostRatio"}
         return {"Ready": 1, "SummaryOverview": items, "SummaryTotal": shape("BusinessSummaryTotal", total)}
 
-    def by_region(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
+    def by_region(self, uin: str, params: dict[str, Any], language: str = "zh-CN") -> dict[str, Any]:
         first, last = period(params)
         groups, whole = self._grouped(self.rows(uin, first, last), lambda r: r.region)
         month = clock.to_datetime(first).strftime("%Y-%m")
         items = [shape("RegionSummaryOverviewItem", {
-            "RegionId": region, "RegionName": REGIONS[region].name if region in REGIONS else region,
+            "RegionId": region, "RegionName": region_name(region, language) if region in REGIONS else region,
             "BillMonth": month, **amounts(total, whole)}) for region, total in groups.items()]
         return {"Ready": 1, "SummaryOverview": items}
 
@@ -202,10 +202,10 @@ class Bills:
     # -- details ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _page(params: dict[str, Any]) -> tuple[int, int]:
+    def _page(params: dict[str, Any], max_limit: int = MAX_LIMIT) -> tuple[int, int]:
         offset, limit = params.get("Offset", 0), params.get("Limit", 0)
-        if offset < 0 or not 1 <= limit <= MAX_LIMIT:
-            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 1-{MAX_LIMIT}; got {offset}, {limit}.")
+        if offset < 0 or not 1 <= limit <= max_limit:
+            raise InvalidParameterValue(f"Offset must be >= 0 and Limit 1-{max_limit}; got {offset}, {limit}.")
         return offset, limit
 
     @staticmethod
@@ -223,7 +223,7 @@ class Bills:
 
     def detail(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         first, last = period(params)
-        offset, limit = self._page(params)
+        offset, limit = self._page(params, 300)
         rows = self._selected(self.rows(uin, first, last), params)
         page = rows[offset : offset + limit]
         return {"Total": len(rows), "Context": "", "DetailSet": [self._detail(uin, n + offset, r)
@@ -253,7 +253,7 @@ class Bills:
 
     def resource_summary(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
         first, last = period(params, month_only=True)
-        offset, limit = self._page(params)
+        offset, limit = self._page(params, 1000)
         rows = self._selected(self.rows(uin, first, last), params)
         key, value = params.get("TagKey"), params.get("TagValue")
         if key:
@@ -269,7 +269,7 @@ class Bills:
                 "BusinessCode": head.product, "BusinessCodeName": head.product_name,
                 "ProductCode": head.product, "ProductCodeName": head.product_name,
                 "PayModeName": head.pay_mode, "ProjectName": self.world.tag.projects.name_of(uin, head.project_id),
-                "RegionId": head.region, "RegionName": head.region, "ZoneName": head.zone,
+                "RegionId": region_number(head.region), "RegionName": head.region, "ZoneName": head.zone,
                 "ResourceId": resource_id, "ResourceName": resource_id, "PayerUin": uin, "OwnerUin": uin,
                 "OperateUin": uin, "RealTotalCost": money(total), "TotalCost": money(total),
                 "CashPayAmount": money(total), "Tags": [{"TagKey": k, "TagValue": v} for k, v in head.tags],
@@ -342,6 +342,8 @@ class Renewals:
         start = _parse(params["ExpireTimeStart"], "ExpireTimeStart") if params.get("ExpireTimeStart") else None
         end = _parse(params["ExpireTimeEnd"], "ExpireTimeEnd") if params.get("ExpireTimeEnd") else None
         ids = set(params.get("InstanceIdList") or [])
+        if len(params.get("InstanceIdList") or []) > 100:
+            raise InvalidParameterValue(f"InstanceIdList has {len(params['InstanceIdList'])} ids; at most 100.")
         flags = set(params.get("RenewFlagList") or [])
         token = params.get("NextToken") or ""
         offset = int(token[len(RENEW_TOKEN):]) if token.startswith(RENEW_TOKEN) and \

@@ -30,6 +30,9 @@ def describe(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     cbs = ctx.world.cbs
     total, page = cbs.describe(ctx.account.uin, ctx.region, params)
     rendered = [DISK.render(d) for d in page]
+    for disk, shown in zip(page, rendered):
+        if disk.project_id:
+            shown["Placement"]["ProjectName"] = ctx.world.tag.projects.name_of(ctx.account.uin, disk.project_id)
     for disk in page:
         cbs.in_flight.seen(disk)  # a transitional state is shown once (the `transitions` option)
     return {"TotalCount": total, "DiskSet": rendered}

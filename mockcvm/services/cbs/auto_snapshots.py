@@ -20,6 +20,7 @@ from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind, Store
 from mockcvm.engine.timeline import Event, Order
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter
+from mockcvm.services.cbs.models import check_batch, check_name
 
 if TYPE_CHECKING:
     from mockcvm.services.cbs.backend import CbsBackend
@@ -29,6 +30,8 @@ BEIJING_OFFSET = 8 * 3600
 DAY = 86400
 MAX_RETENTION_DAYS = 65535
 MAX_POLICIES_PER_DISK = 1
+#: Disks one BindAutoSnapshotPolicy call binds (its description says 80).
+MAX_BOUND_PER_CALL = 80
 LOOK_AHEAD_DAYS = 400
 
 
@@ -166,6 +169,7 @@ class AutoSnapshotPolicies:
         return permanent, days
 
     def create(self, uin: str, region: str, params: dict[str, Any]) -> tuple[str, str]:
+        check_name(params, "AutoSnapshotPolicyName", in_bytes=True)
         rules = check_rules(params.get("Policy"))
         permanent, days = self._retention(params)
         now = self.world.now
@@ -185,6 +189,7 @@ class AutoSnapshotPolicies:
 
     def modify(self, uin: str, region: str, params: dict[str, Any]) -> None:
         policy = self.store.existing(uin, region, params["AutoSnapshotPolicyId"])
+        check_name(params, "AutoSnapshotPolicyName", in_bytes=True)
         rules = check_rules(params["Policy"]) if "Policy" in params else policy.rules
         permanent, days = self._retention({"IsPermanent": params.get("IsPermanent", policy.permanent),
                                            "RetentionDays": params.get("RetentionDays", policy.retention_days)})
@@ -206,6 +211,7 @@ class AutoSnapshotPolicies:
             self.store.remove(policy)
 
     def bind(self, uin: str, region: str, policy_id: str, disk_ids: list[str]) -> None:
+        check_batch(disk_ids, MAX_BOUND_PER_CALL, "BindAutoSnapshotPolicy")
         policy = self.store.existing(uin, region, policy_id)
         disks = self.cbs.disks.existing_all(uin, region, disk_ids, "disks")
         for disk in disks:

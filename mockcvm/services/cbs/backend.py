@@ -32,6 +32,8 @@ from mockcvm.services.cbs.models import (
     SYSTEM_DISK,
     UNATTACHED,
     Disk,
+    check_batch,
+    check_name,
 )
 from mockcvm.services.cbs.operations import DiskOperations
 from mockcvm.services.cbs.prepaid import BIN_DAYS, DAY, PrepaidDisks, read_prepaid
@@ -47,6 +49,8 @@ MIN_SIZE, MAX_SIZE = 10, 32000
 MAX_CREATE = 50
 MAX_DISKS_PER_CALL = 100
 MAX_DATA_DISKS_PER_INSTANCE = 20
+#: Disks one AttachDisks or DetachDisks call moves (their descriptions say 10).
+MAX_MOVED_PER_CALL = 10
 #: Instance states a disk can be attached in or detached from (not launching, in the bin or going).
 ATTACHABLE_STATES = ("RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING")
 RATE_REASON = "disk"
@@ -210,6 +214,7 @@ class CbsBackend:
                 f"DiskSize {size} GB is smaller than the snapshot {snapshot.snapshot_id} ({snapshot.disk_size} GB).",
                 code="InvalidParameter.DiskSizeNotMatch",
             )
+        check_name(params, "DiskName", in_bytes=True)
         count = params.get("DiskCount", 1)
         if not 1 <= count <= MAX_CREATE:
             raise ApiError(
@@ -255,6 +260,7 @@ class CbsBackend:
             self._rate(disk, self.world.billing.price("disk_gb_hour") * disk.disk_size)
 
     def attach(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        check_batch(params["DiskIds"], MAX_MOVED_PER_CALL, "AttachDisks")
         disks = self._existing_all(uin, region, params["DiskIds"])
         instance = self._instance(uin, region, params["InstanceId"])
         for disk in disks:
@@ -289,6 +295,7 @@ class CbsBackend:
             self.in_flight.begin(disk, f"attach {disk.disk_id}")
 
     def detach(self, uin: str, region: str, params: dict[str, Any]) -> None:
+        check_batch(params["DiskIds"], MAX_MOVED_PER_CALL, "DetachDisks")
         disks = self._existing_all(uin, region, params["DiskIds"])
         wanted = params.get("InstanceId")
         for disk in disks:

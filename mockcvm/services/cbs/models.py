@@ -8,6 +8,7 @@ from typing import Any, Optional
 from mockcvm import clock
 from mockcvm.compat import SLOTS
 from mockcvm.engine.resources import Codes, Filter, Kind
+from mockcvm.errors import InvalidParameterValue
 
 # DiskState values the fake uses (the API also has DUMPING).
 ATTACHED = "ATTACHED"
@@ -132,7 +133,7 @@ DISK: Kind[Disk] = Kind(
         "Rollbacking": lambda d: d.state == ROLLBACKING,
         "RollbackPercent": lambda d: 0 if d.state == ROLLBACKING else 100,
         "DeadlineTime": lambda d: clock.spaced(d.deadline) if d.charge_type == PREPAID and d.deadline is not None
-        else None,
+        else "",
         "Attached": lambda d: d.attached,
         "DiskSize": lambda d: d.disk_size,
         "DiskUsage": lambda d: d.usage,
@@ -161,3 +162,22 @@ DISK: Kind[Disk] = Kind(
     },
     tags=lambda d: d.tags,
 )
+
+
+def check_batch(disk_ids: list[str], limit: int, action: str) -> None:
+    """``InvalidParameterValue.LimitExceeded`` when ``DiskIds`` names more disks than ``action`` takes."""
+    if len(disk_ids) > limit:
+        raise InvalidParameterValue(f"`DiskIds` has {len(disk_ids)} disks; {action} takes at most {limit} per call.",
+                                    code="InvalidParameterValue.LimitExceeded")
+
+
+def check_name(params: dict[str, Any], member: str, in_bytes: bool = False, limit: int = 60) -> None:
+    """``InvalidParameterValue`` when the name ``params[member]`` is longer than its description allows (60
+    characters, or 60 bytes of UTF-8 where the description counts bytes)."""
+    name = params.get(member)
+    if name is None:
+        return
+    size = len(name.encode("utf-8")) if in_bytes else len(name)
+    if size > limit:
+        unit = "bytes" if in_bytes else "characters"
+        raise InvalidParameterValue(f"`{member}` is {size} {unit}; at most {limit} are allowed.")

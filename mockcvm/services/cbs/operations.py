@@ -38,6 +38,11 @@ def price(prepaid: bool, total: Decimal, unit: Decimal) -> dict[str, Any]:
             "OriginalPriceHigh": None, "DiscountPriceHigh": None}
 
 
+def detail_prices(prepaid: bool, total: Decimal, unit: Decimal) -> list[dict[str, Any]]:
+    """``DetailPrices``: the one line mockcvm prices, the disk's space (no backup quota or performance pack)."""
+    return [{"PriceName": "DiskSpace", "PriceTitle": "云硬盘空间", **price(prepaid, total, unit)}]
+
+
 class DiskOperations:
     def __init__(self, cbs: CbsBackend) -> None:
         self.cbs = cbs
@@ -79,7 +84,7 @@ class DiskOperations:
             period, _flag = read_prepaid(prepaids[n if len(prepaids) > 1 else 0], "InquiryPriceRenewDisks")
             self._prepaid_only(disk, "InquiryPriceRenewDisks")
             total += self.prepaid.month_price(disk.disk_size) * period
-        return {**price(True, total, Decimal(0)), "DetailPrices": []}
+        return {**price(True, total, Decimal(0)), "DetailPrices": detail_prices(True, total, Decimal(0))}
 
     def modify_renew_flag(self, uin: str, region: str, ids: list[str], renew_flag: str) -> None:
         check_renew_flag(renew_flag)
@@ -164,9 +169,9 @@ class DiskOperations:
             self._check_resize(disk, size)
         if all(d.charge_type == PREPAID for d in disks):
             total = sum((self._resize_cost(d, size) for d in disks), Decimal(0))
-            return {**price(True, total, Decimal(0)), "DetailPrices": []}
+            return {**price(True, total, Decimal(0)), "DetailPrices": detail_prices(True, total, Decimal(0))}
         unit = sum((self.prepaid.hour_price(size - d.disk_size) for d in disks), Decimal(0))
-        return {**price(False, Decimal(0), unit), "DetailPrices": []}
+        return {**price(False, Decimal(0), unit), "DetailPrices": detail_prices(False, Decimal(0), unit)}
 
     # -- attributes ------------------------------------------------------------------------------------------
 

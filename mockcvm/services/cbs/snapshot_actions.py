@@ -20,6 +20,9 @@ def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     snapshots = ctx.world.cbs.snapshots
     total, page = snapshots.describe(ctx.account.uin, ctx.region, params)
     rendered = [SNAPSHOT.render(s) for s in page]
+    for snapshot, shown in zip(page, rendered):
+        if snapshot.project_id:
+            shown["Placement"]["ProjectName"] = ctx.world.tag.projects.name_of(ctx.account.uin, snapshot.project_id)
     for snapshot in page:
         snapshots.in_flight.seen(snapshot)  # CREATING is shown once (the `transitions` option)
     return {"TotalCount": total, "SnapshotSet": rendered}

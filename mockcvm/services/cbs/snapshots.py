@@ -19,7 +19,7 @@ from mockcvm.engine.timeline import Event, Order
 from mockcvm.engine.transitions import InFlight
 from mockcvm.errors import ApiError, InvalidParameterValue, MissingParameter, NotImplementedByMockcvm
 from mockcvm.regions import REGIONS
-from mockcvm.services.cbs.models import ROLLBACKING
+from mockcvm.services.cbs.models import ROLLBACKING, check_name
 from mockcvm.services.tag.validation import check_tags
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "DiskUsage": lambda s: s.disk_usage,
         "Encrypt": lambda s: s.encrypt,
         "IsPermanent": lambda s: s.deadline is None,
-        "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else None,
+        "DeadlineTime": lambda s: clock.spaced(s.deadline) if s.deadline is not None else "",
         "CreateTime": lambda s: s.created_text,
         "SnapshotType": lambda s: "PRIVATE_SNAPSHOT",
         "AutoSnapshotPolicyId": lambda s: s.policy_id,
@@ -95,7 +95,7 @@ SNAPSHOT: Kind[Snapshot] = Kind(
         "Images": lambda s: [{"ImageId": i.image_id, "ImageName": i.image_name} for i in s.images],
         "ImageCount": lambda s: len(s.images),
         "ShareReference": lambda s: len(s.shared_with),
-        "SnapshotMode": lambda s: "NORMAL",
+        "SnapshotMode": lambda s: "STANDARD_SNAPSHOT",
         "Tags": lambda s: [{"Key": k, "Value": v} for k, v in s.tags.items()],
         "Placement": lambda s: {"Zone": s.zone, "CageId": "", "ProjectId": s.project_id, "ProjectName": "默认项目",
                                 "CdcName": "", "CdcId": "", "DedicatedClusterId": ""},
@@ -238,6 +238,7 @@ class Snapshots:
 
     def modify(self, uin: str, region: str, params: dict[str, Any]) -> None:
         snapshot = self.store.existing(uin, region, params["SnapshotId"])
+        check_name(params, "SnapshotName")
         permanent = params.get("IsPermanent")
         deadline = self._deadline(params.get("Deadline"))
         if permanent and deadline is not None:

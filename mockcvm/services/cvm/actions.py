@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from mockcvm.dispatch import Context, action
-from mockcvm.regions import REGIONS
+from mockcvm.regions import REGIONS, region_name, zone_name
 from mockcvm.services.cvm import describe, destroy, launch, power
 
 
 @action("cvm", "DescribeRegions")
 def describe_regions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     regions = [
-        {"Region": r.region, "RegionName": r.name, "RegionState": "AVAILABLE"} for r in REGIONS.values()
+        {"Region": r.region, "RegionName": region_name(r.region, ctx.call.language), "RegionState": "AVAILABLE"}
+        for r in REGIONS.values()
     ]
     return {"TotalCount": len(regions), "RegionSet": regions}
 
@@ -20,7 +21,7 @@ def describe_regions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @action("cvm", "DescribeZones")
 def describe_zones(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     zones = [
-        {"Zone": z.zone, "ZoneName": z.name, "ZoneId": z.zone_id, "ZoneState": "AVAILABLE"}
+        {"Zone": z.zone, "ZoneName": zone_name(z, ctx.call.language), "ZoneId": z.zone_id, "ZoneState": "AVAILABLE"}
         for z in REGIONS[ctx.region].zones
     ]
     return {"TotalCount": len(zones), "ZoneSet": zones}

@@ -50,6 +50,9 @@ def _targets(instance: Instance, params: dict[str, Any], key: str, action_name: 
 def _resize_plan(ctx: Context, params: dict[str, Any], action_name: str) -> tuple[Instance, list[tuple[dict[str, Any],
                                                                                                       int]]]:
     instance = _instance(ctx, params["InstanceId"], action_name)
+    if params.get("SystemDisk") and params.get("DataDisks"):
+        raise ApiError(f"{action_name} resizes the system disk or data disks, not both in one call.",
+                       code="InvalidParameterConflict")
     if len(params.get("DataDisks") or []) > 1:
         raise InvalidParameterValue("ResizeInstanceDisks grows one data disk per call.")
     chosen = _targets(instance, params, "DiskSize", action_name)

@@ -132,6 +132,11 @@ def describe_hosts(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def modify_hosts_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     hosts = _store(ctx).existing_all(ctx.account.uin, ctx.region, params["HostIds"])
     name, flag = params.get("HostName"), params.get("RenewFlag")
+    if name is not None and flag is not None:
+        raise ApiError("`HostName` and `RenewFlag` change in separate calls; give one of them.",
+                       code="InvalidParameterConflict")
+    if name is None and flag is None:
+        raise ApiError("ModifyHostsAttribute needs `HostName` or `RenewFlag`.", code="MissingParameter.AtLeastOne")
     if name is not None and not 1 <= len(name) <= 60:
         raise ApiError(f"`HostName` must be 1 to 60 characters, got {len(name)}.",
                        code="InvalidParameter.HostNameIllegal")

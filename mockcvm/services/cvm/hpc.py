@@ -102,6 +102,7 @@ def create_hpc_cluster(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("cvm", "DescribeHpcClusters")
 def describe_hpc_clusters(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    _check_text(params.get("Name"), None)
     filters = list(params.get("Filters") or [])
     for member, name in (("Zone", "zone"), ("Name", "name"), ("HpcClusterType", "hpc-cluster-type"),
                          ("HpcClusterBusinessId", "hpc-cluster-business-id")):

@@ -125,7 +125,7 @@ def reset_password(backend: CvmBackend, uin: str, region: str, params: dict[str,
     for instance in instances:
         check_password(password, is_windows(backend, instance))
     user_name = params.get("UserName")
-    if user_name is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", user_name):
+    if user_name is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", user_name):
         raise InvalidParameterValue(f"`UserName` {user_name!r} is not a valid user name.")
     planned = _offline_steps(backend, instances, "ResetInstancesPassword", bool(params.get("ForceStop")))
     for instance, step in planned:
@@ -217,9 +217,9 @@ def reset_type(backend: CvmBackend, uin: str, region: str, params: dict[str, Any
     """ResetInstancesType (or, with ``inquiry``, its price): every instance moves to ``InstanceType``."""
     world = backend.world
     action = "InquiryPriceResetInstancesType" if inquiry else "ResetInstancesType"
-    instances = _batch(backend, uin, region, params, action)
+    # one instance per call, as both descriptions say
+    instances = checks.find_all(backend, uin, region, checks.instance_ids(params.get("InstanceIds"), action, limit=1))
     new_type = params["InstanceType"]
-    checks.same_charge_type(instances, code="UnsupportedOperation.InstanceMixedResetInstanceType")
     for instance in instances:
         entry = world.offers.sold(new_type, instance.zone)
         if new_type == instance.instance_type:

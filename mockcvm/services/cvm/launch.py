@@ -28,6 +28,24 @@ DEFAULT_NAME = "未命名"
 MAX_COUNT = 500
 
 
+#: ``{R:x}`` or ``{R:x,F:y}`` in InstanceName and HostName: the n-th instance of the call gets x+n, zero-padded to
+#: y digits; ``{IP}`` in HostName: the instance's private IP. Any other braces are plain text.
+_NUMBERING = re.compile(r"\{R:(\d+)(?:,F:([0-8]))?\}")
+_IP = re.compile(r"\{IP\}")
+
+
+def instance_name(name: str, count: int, n: int, given: bool, private_ip: Optional[str] = None) -> str:
+    """The name (or, with ``private_ip``, the host name) of the ``n``-th (from 0) of ``count`` instances: its
+    patterns replaced, else ``name`` with 1..count appended when several are launched under a given name."""
+    text, found = _NUMBERING.subn(lambda m: str(int(m.group(1)) + n).zfill(int(m.group(2) or 0)), name)
+    if private_ip is not None:
+        text, ips = _IP.subn(lambda _m: private_ip, text)
+        found += ips
+    if found:
+        return text
+    return name if count == 1 or not given else f"{name}{n + 1}"
+
+
 def run_instances(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str
 ) -> list[str]:
@@ -190,7 +208,7 @@ def _launch(
     internet = params.get("InternetAccessible") or {}
     bandwidth = int(internet.get("InternetMaxBandwidthOut", 0))
     public = internet.get("PublicIpAssigned", bandwidth > 0)
-    name = plan["name"] if plan["count"] == 1 or "InstanceName" not in params else f"{plan['name']}{n + 1}"
+    name = instance_name(plan["name"], plan["count"], n, "InstanceName" in params)
     system_disk = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
     system_disk.update(params.get("SystemDisk") or {})
     data_disks = [dict(disk) for disk in plan["data_disks"]]
@@ -208,7 +226,8 @@ def _launch(
         vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         security_group_ids=security_groups,
         project_id=int((params.get("Placement") or {}).get("ProjectId", 0)),
-        host_name=params.get("HostName", ""), os_name=plan["os_name"], key_ids=plan["key_ids"],
+        host_name=instance_name(params["HostName"], plan["count"], n, True, private_ip) if params.get(
+            "HostName") else "", os_name=plan["os_name"], key_ids=plan["key_ids"],
         user_data=plan["user_data"],
     )
     if plan["charge_type"] == models.PREPAID:

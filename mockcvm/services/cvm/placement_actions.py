@@ -16,7 +16,7 @@ def create_disaster_recover_group(ctx: Context, params: dict[str, Any]) -> dict[
     group = ctx.world.placements.create(ctx.account.uin, ctx.region, params)
     return {"DisasterRecoverGroupId": group.group_id, "Type": group.group_type, "Name": group.name,
             "CvmQuotaTotal": CAPACITY[group.group_type], "CurrentNum": len(group.instance_ids),
-            "CreateTime": clock.iso(group.created_time), "Strategy": group.strategy,
+            "CreateTime": clock.spaced(group.created_time), "Strategy": group.strategy,  # spaced here, ISO in Describe
             "PartitionCount": group.partition_count}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockcvm.errors import ApiError, InvalidParameterValue
+from mockcvm.errors import ApiError, InvalidParameterValue, NotImplementedByMockcvm
 from mockcvm.services.cvm import checks, models
 from mockcvm.services.cvm.models import Instance
 
@@ -66,14 +66,26 @@ def reboot_instances(backend: CvmBackend, uin: str, region: str, params: dict[st
         backend.begin(instance, "RebootInstances", request_id, step)
 
 
+#: The attributes ModifyInstancesAttribute changes, and those it does not model (refused, not ignored).
+ATTRIBUTES = ("InstanceName", "DisableApiTermination", "HostName", "SecurityGroups")
+UNMODELLED_ATTRIBUTES = ("CamRoleName", "CamRoleType", "UserData", "EnableJumboFrame", "AutoReboot")
+
+
 def modify_instances_attribute(
     backend: CvmBackend, uin: str, region: str, params: dict[str, Any], request_id: str
 ) -> None:
     """Changes the name, destroy protection, host name or security groups at once (no in-flight period)."""
+    unmodelled = [member for member in UNMODELLED_ATTRIBUTES if params.get(member) is not None]
+    if unmodelled:
+        raise NotImplementedByMockcvm(f"ModifyInstancesAttribute does not model {', '.join(unmodelled)}; it changes "
+                                      f"{', '.join(ATTRIBUTES)}.")
     name = params.get("InstanceName")
-    if name is not None and not 1 <= len(name) <= 128:
-        raise ApiError("`InstanceName` must be 1 to 128 characters.", code="InvalidInstanceName.TooLong")
+    if name is not None and not 1 <= len(name) <= 60:  # RunInstances takes 128; this description says 60
+        raise ApiError("`InstanceName` must be 1 to 60 characters.", code="InvalidInstanceName.TooLong")
     instances = _batch(backend, uin, region, params, "ModifyInstancesAttribute")
+    if not any(params.get(member) is not None for member in ATTRIBUTES):
+        raise ApiError(f"ModifyInstancesAttribute needs one attribute to change: {', '.join(ATTRIBUTES)}.",
+                       code="MissingParameter.AtLeastOne")
     checks.steps(backend, instances, "ModifyInstancesAttribute", lambda i: "ModifyInstancesAttribute")
     for instance in instances:
         if name is not None:

@@ -48,6 +48,12 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _check_description(params: dict[str, Any]) -> None:
+    description = params.get("ImageDescription")
+    if description is not None and len(description) > 256:
+        raise InvalidParameterValue(f"`ImageDescription` must be at most 256 characters, got {len(description)}.")
+
+
 def _check_quota(backend: ImageBackend, uin: str, region: str, more: int = 1) -> None:
     if backend.images.count(uin, region) + more > IMAGE_QUOTA:
         raise ApiError(f"The account already holds {backend.images.count(uin, region)} images in {region}; the "
@@ -82,6 +88,7 @@ def _new(backend: ImageBackend, uin: str, region: str, state: str, **fields: Any
 def create_image(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> str:
     world = backend.world
     name = _check_name(params["ImageName"])
+    _check_description(params)
     instance_id = params.get("InstanceId")
     snapshot_ids = params.get("SnapshotIds") or []
     if instance_id and snapshot_ids:
@@ -170,6 +177,7 @@ def import_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
     from mockcvm.services.cvm.catalogue_actions import IMPORT_OS
 
     name = _check_name(params["ImageName"])
+    _check_description(params)
     os_type, os_version, architecture = params["OsType"], params["OsVersion"], params["Architecture"]
     if architecture not in ARCHITECTURES:
         raise InvalidParameterValue(f"`Architecture` {architecture!r} is not one of {', '.join(ARCHITECTURES)}.")
@@ -196,6 +204,8 @@ def import_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
 
 def sync_images(backend: ImageBackend, uin: str, region: str, params: dict[str, Any]) -> list[dict[str, str]]:
     images = [_own(backend, uin, region, i) for i in IMAGE.check_ids(params["ImageIds"])]
+    if params.get("ImageName") is not None:
+        _check_name(params["ImageName"])
     regions = list(dict.fromkeys(params["DestinationRegions"]))
     for target in regions:
         if target not in REGIONS:
@@ -261,9 +271,8 @@ def modify_image(backend: ImageBackend, uin: str, region: str, params: dict[str,
         _check_name(name)
         if any(i.image_name == name and i is not image for i in backend.images.in_region(uin, region)):
             raise ApiError(f"An image named {name!r} already exists in {region}.", code="InvalidImageName.Duplicate")
+    _check_description(params)
     description = params.get("ImageDescription")
-    if description is not None and len(description) > 256:
-        raise InvalidParameterValue(f"`ImageDescription` must be at most 256 characters, got {len(description)}.")
     if name is not None:
         image.image_name = name
     if description is not None:

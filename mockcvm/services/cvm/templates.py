@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm import clock
 from mockcvm.compat import SLOTS
-from mockcvm.engine.resources import Codes, Filter, Kind, Store, neutral
+from mockcvm.engine.resources import Codes, Filter, Kind, Store, complete, neutral
 from mockcvm.errors import ApiError
 from mockcvm.protocol import schema
 from mockcvm.services.cvm.keypairs import tags_of
@@ -83,7 +83,7 @@ def render_version(template: LaunchTemplate, version: Version) -> dict[str, Any]
     data: dict[str, Any] = {}
     for name, member in members.items():
         if name in version.data:
-            data[name] = copy.deepcopy(version.data[name])
+            data[name] = complete("cvm", member, copy.deepcopy(version.data[name]))
         elif name in DATA_DEFAULTS:
             data[name] = DATA_DEFAULTS[name]
         elif member[3]:

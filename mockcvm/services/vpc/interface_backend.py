@@ -151,6 +151,7 @@ class InterfaceBackend:
             raise ApiError(f"The subnet {subnet.subnet_id} belongs to {subnet.vpc_id}, not to {vpc.vpc_id}.",
                            code="UnsupportedOperation.VpcMismatch")
         name = _name(params.get("NetworkInterfaceName"), "NetworkInterfaceName")
+        description = _description(params)
         groups = self._groups(uin, region, params.get("SecurityGroupIds") or [])
         tags = check_tags((t["Key"], t.get("Value", "")) for t in params.get("Tags", []))
         specs = list(params.get("PrivateIpAddresses") or [])
@@ -177,7 +178,7 @@ class InterfaceBackend:
             interface_id=interface_id, uin=uin, region=region, zone=subnet.zone, vpc_id=vpc.vpc_id,
             subnet_id=subnet.subnet_id, name=name, created_time=float(int(self.world.now)),
             mac_number=next(self._macs), addresses=addresses,
-            description=str(params.get("NetworkInterfaceDescription", "")), groups=tuple(groups), tags=dict(tags),
+            description=description, groups=tuple(groups), tags=dict(tags),
         )
         self.interfaces.add(interface)
         self._secondary.setdefault((uin, region), {})[interface_id] = interface
@@ -242,11 +243,12 @@ class InterfaceBackend:
         interface = self.existing(uin, region, params["NetworkInterfaceId"])
         name = _name(params["NetworkInterfaceName"], "NetworkInterfaceName") if "NetworkInterfaceName" in params \
             else None
+        description = _description(params) if "NetworkInterfaceDescription" in params else None
         groups = self._groups(uin, region, params["SecurityGroupIds"]) if "SecurityGroupIds" in params else None
         if name is not None:
             interface.name = name
-        if "NetworkInterfaceDescription" in params:
-            interface.description = str(params["NetworkInterfaceDescription"])
+        if description is not None:
+            interface.description = description
         if groups is not None:
             instance = self.instance_of(interface) if interface.primary else None
             if instance is not None:
@@ -395,6 +397,14 @@ class InterfaceBackend:
 def primary_id(instance_id: str) -> str:
     """The id of an instance's primary interface."""
     return "eni-" + instance_id[4:]
+
+
+def _description(params: dict[str, Any]) -> str:
+    text = str(params.get("NetworkInterfaceDescription", ""))
+    if len(text) > MAX_NAME:
+        raise ApiError(f"NetworkInterfaceDescription must be at most {MAX_NAME} characters, got {len(text)}.",
+                       code="InvalidParameterValue.Range")
+    return text
 
 
 def _name(value: Any, what: str) -> str:
