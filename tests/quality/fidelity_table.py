@@ -25,6 +25,7 @@ from tests.quality.fidelity_world import (
     ZONE,
     Params,
     World,
+    budget_params,
     public_key,
     spec,
 )
@@ -35,6 +36,9 @@ Builder = Callable[[World], Params]
 def _resized_disk(w: World) -> Params:
     return {"DiskId": w.disk(), "DiskSize": 60}
 
+
+_MANY = {"ServiceType": "cvm", "ResourcePrefix": "instance", "ResourceRegion": REGION}
+_bill_span = {"StartTime": "2026-01-01 00:00:00", "EndTime": "2026-01-31 23:59:59"}
 
 ROWS: dict[tuple[str, str], Builder] = {
     # -- billing -------------------------------------------------------------------------------------------------
@@ -49,6 +53,17 @@ ROWS: dict[tuple[str, str], Builder] = {
     ("billing", "DescribeDealsByCond"): lambda w: {"StartTime": JANUARY["BeginTime"], "EndTime": JANUARY["EndTime"],
                                                    "Limit": 10},
     ("billing", "DescribeRenewInstances"): lambda w: {"MaxResults": 10},
+    ("billing", "CreateBudget"): lambda w: budget_params(w.name()),
+    ("billing", "DeleteBudget"): lambda w: {"BudgetIds": [w.budget()]},
+    ("billing", "DescribeBillList"): lambda w: {**_bill_span, "Offset": 0, "Limit": 100, "WithZeroAmount": 1},
+    ("billing", "DescribeBudget"): lambda w: {"PageNo": 1, "PageSize": 10},
+    ("billing", "DescribeBudgetOperationLog"): lambda w: {"BudgetId": w.budget_id, "PageNo": 1, "PageSize": 10},
+    ("billing", "DescribeBudgetRemindRecordList"): lambda w: {"BudgetId": w.budget_id, "PageNo": 1,
+                                                              "PageSize": 10},
+    ("billing", "DescribeCostSummaryByResource"): lambda w: {"BeginTime": "2026-01", "EndTime": "2026-01",
+                                                             "Offset": 0, "Limit": 100, "NeedRecordNum": 1,
+                                                             "NeedConditionValue": 1},
+    ("billing", "ModifyBudget"): lambda w: {"BudgetId": w.budget(), **budget_params(w.name(), BudgetQuota="12")},
     # -- cbs -----------------------------------------------------------------------------------------------------
     ("cbs", "ApplySnapshot"): lambda w: {"DiskId": w.disk_id, "SnapshotId": w.snapshot_id},
     ("cbs", "AttachDisks"): lambda w: {"DiskIds": [w.disk()], "InstanceId": w.instance_id},
@@ -186,6 +201,8 @@ ROWS: dict[tuple[str, str], Builder] = {
     ("cvm", "ModifyInstancesProject"): lambda w: {"InstanceIds": [w.instance()], "ProjectId": w.project_id},
     ("cvm", "ModifyInstancesRenewFlag"): lambda w: {"InstanceIds": [w.prepaid_id],
                                                     "RenewFlag": "NOTIFY_AND_AUTO_RENEW"},
+    ("cvm", "ModifyInstancesVpcAttribute"): lambda w: {"InstanceIds": [w.stopped()], "VirtualPrivateCloud": {
+        "VpcId": w.vpc_id, "SubnetId": w.subnet_id}},
     ("cvm", "ModifyKeyPairAttribute"): lambda w: {"KeyId": w.key_id, "Description": "renamed"},
     ("cvm", "ModifyLaunchTemplateDefaultVersion"): lambda w: {"LaunchTemplateId": w.template_id,
                                                               "DefaultVersion": 2},
@@ -232,6 +249,23 @@ ROWS: dict[tuple[str, str], Builder] = {
         "ServiceType": "cvm", "ResourcePrefix": "instance", "ResourceRegion": REGION,
         "ResourceIds": [w.instance_id]},
     ("tag", "DescribeTags"): lambda w: {},
+    ("tag", "AttachResourcesTag"): lambda w: {**_MANY, "ResourceIds": [w.instance()],
+                                              "TagKey": "env", "TagValue": "a"},
+    ("tag", "DescribeResourceTags"): lambda w: {},
+    ("tag", "DescribeResourceTagsByResourceIdsSeq"): lambda w: {**_MANY, "ResourceIds": [w.instance_id]},
+    ("tag", "DescribeResourceTagsByTagKeys"): lambda w: {**_MANY, "ResourceIds": [w.instance_id],
+                                                         "TagKeys": ["team"]},
+    ("tag", "DescribeResourcesByTags"): lambda w: {"TagFilters": [{"TagKey": "team", "TagValue": ["a"]}]},
+    ("tag", "DescribeResourcesByTagsUnion"): lambda w: {"TagFilters": [{"TagKey": "team", "TagValue": ["a"]}]},
+    ("tag", "DescribeTagKeys"): lambda w: {},
+    ("tag", "DescribeTagValues"): lambda w: {"TagKeys": ["team"]},
+    ("tag", "DescribeTagValuesSeq"): lambda w: {"TagKeys": ["team"]},
+    ("tag", "DescribeTagsSeq"): lambda w: {},
+    ("tag", "DetachResourcesTag"): lambda w: {**_MANY, "ResourceIds": [w.tagged().rsplit("/", 1)[1]],
+                                              "TagKey": "gone"},
+    ("tag", "ModifyResourcesTagValue"): lambda w: {**_MANY, "ResourceIds": [w.tagged().rsplit("/", 1)[1]],
+                                                   "TagKey": "gone", "TagValue": "changed"},
+    ("tag", "UpdateResourceTagValue"): lambda w: {"Resource": w.tagged(), "TagKey": "gone", "TagValue": "changed"},
     ("tag", "GetResources"): lambda w: {"ResourceList": [w.resource(w.instance_id)]},
     ("tag", "GetTagKeys"): lambda w: {},
     ("tag", "GetTagValues"): lambda w: {"TagKeys": ["team"]},

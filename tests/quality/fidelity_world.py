@@ -75,6 +75,8 @@ class World:
         self.task_id = cloud.repair_task(self.instance_id)
         self.call("tag", "CreateTag", TagKey="team", TagValue="b")
         self.project_id = self.project()
+        # A budget whose threshold the first settlement crosses, so that its remind records have an element.
+        self.budget_id = self.budget(WarnJson=[{"WarnType": "ACTUAL", "CalType": "ABS", "ThresholdValue": "0.01"}])
         cloud.metrics.set(self.instance_id, "CPUUsage", 5)
 
     # -- calls -----------------------------------------------------------------------------------------------------
@@ -186,6 +188,9 @@ class World:
     def project(self) -> int:
         return int(self.call("tag", "AddProject", ProjectName=self.name())["ProjectId"])
 
+    def budget(self, **changes: Any) -> str:
+        return str(self.call("billing", "CreateBudget", **budget_params(self.name(), **changes))["Data"]["BudgetId"])
+
     def tag(self) -> str:
         key = self.name()
         self.call("tag", "CreateTag", TagKey=key, TagValue="v")
@@ -254,6 +259,13 @@ def shared_world() -> Iterator[World]:
         built = World(cloud)
         traveller.move_to(READ_AT)
         yield built
+
+
+def budget_params(name: str, **changes: Any) -> Params:
+    """CreateBudget's members for a monthly budget over 2026 (ModifyBudget takes the same)."""
+    return {"BudgetName": name, "CycleType": "MONTH", "PeriodBegin": "2026-01", "PeriodEnd": "2026-12",
+            "PlanType": "FIX", "BudgetQuota": "10", "BillType": "BILL", "FeeType": "COST",
+            "WarnJson": [{"WarnType": "ACTUAL", "CalType": "PERCENTAGE", "ThresholdValue": "50"}], **changes}
 
 
 def spec(resource_type: str) -> list[dict[str, Any]]:

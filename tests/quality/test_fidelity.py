@@ -26,6 +26,9 @@ from tests.shape import Walk, walk
 #: its elements' members are walked too).
 IPV6 = "IPv6 is not modelled"
 EMPTY_BY_NATURE = {
+    "billing:DescribeBudget.Data.Records[].BudgetSendInfoForm": "notification channels are not modelled",
+    "billing:DescribeBudget.Data.Records[].WaveThresholdJson": "fluctuation alerts are not modelled",
+    "billing:DescribeBudgetRemindRecordList.Data.Orders": "the sort orders of a page; the request names none",
     "tag:TagResources.FailedResources": "empty when every resource was tagged",
     "tag:UnTagResources.FailedResources": "empty when every resource was untagged",
     "vpc:CreateNetworkInterface.NetworkInterface.Ipv6AddressSet": IPV6,
@@ -37,7 +40,6 @@ EMPTY_BY_NATURE = {
     "cbs:DescribeAutoSnapshotPolicies.AutoSnapshotPolicySet[].Tags": "auto snapshot policies take no tags here",
     "cbs:DescribeDiskAssociatedAutoSnapshotPolicy.AutoSnapshotPolicySet[].Tags":
         "auto snapshot policies take no tags here",
-    "cbs:DescribeSnapshots.SnapshotSet[].Images": "images made from snapshots are not modelled",
     "billing:DescribeDealsByCond.Deals[].ProductInfo": "a deal's product details are not modelled",
     "billing:DescribeAccountBalance.TempAmountInfoList": "temporary credit is not modelled",
     "billing:DescribeBillSummaryByPayMode.SummaryOverview[].Detail": "the per-product detail of a pay mode is not "
@@ -104,6 +106,7 @@ LOCALISED = {
 DATA_IN_CHINESE = {
     ("cvm", "DescribeInstances"): {"InstanceSet[].InstanceName"},  # 未命名, the default name
     ("billing", "DescribeRenewInstances"): {"InstanceList[].InstanceName"},
+    ("billing", "DescribeCostSummaryByResource"): {"Data[].ResourceName"},
     ("cvm", "DescribeTaskInfo"): {"RepairTaskInfoSet[].Alias", "RepairTaskInfoSet[].TaskTypeName"},
     ("cbs", "DescribeDisks"): {"DiskSet[].Placement.ProjectName"},  # 默认项目, the default project's name
     ("cbs", "DescribeSnapshots"): {"SnapshotSet[].Placement.ProjectName"},

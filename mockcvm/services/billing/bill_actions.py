@@ -68,4 +68,4 @@ def describe_bill_list(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @action("billing", "DescribeCostSummaryByResource")
 def describe_cost_summary_by_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return Costs(ctx.world).by_resource(ctx.account.uin, params)
+    return Costs(ctx.world).by_resource(ctx.account.uin, params, ctx.call.language)

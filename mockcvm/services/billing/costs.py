@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from mockcvm import clock
 from mockcvm.errors import InvalidParameterValue, MissingParameter
-from mockcvm.regions import REGIONS
+from mockcvm.regions import REGIONS, region_name
 from mockcvm.services.billing.bills import PAY_MODES, BillRow, Bills, money, shape
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Costs:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def by_resource(self, uin: str, params: dict[str, Any]) -> dict[str, Any]:
+    def by_resource(self, uin: str, params: dict[str, Any], language: str = "zh-CN") -> dict[str, Any]:
         month = month_of(params.get("BeginTime"), "BeginTime")
         if month_of(params.get("EndTime"), "EndTime") != month:
             raise InvalidParameterValue("BeginTime and EndTime must be in the same month.")
@@ -81,9 +81,10 @@ class Costs:
         if order:
             items.sort(key=lambda item: item[0], reverse=order == "desc")
         whole = sum((total for total, _group in items), Decimal(0))
-        data = [self._item(uin, total, group) for total, group in items[offset : offset + limit]]
-        condition_value = self._condition_value(uin, month_rows) if params.get("NeedConditionValue") == 1 else {
-            "Business": [], "Project": [], "Region": [], "PayMode": []}
+        data = [self._item(uin, total, group, language) for total, group in items[offset : offset + limit]]
+        empty: dict[str, Any] = {"Business": [], "Project": [], "Region": [], "PayMode": []}
+        wanted = params.get("NeedConditionValue") == 1
+        condition_value = self._condition_value(uin, month_rows, language) if wanted else empty
         return {"Ready": 1, "Total": shape("ConsumptionSummaryTotal", {"RealTotalCost": money(whole)}),
                 "Data": data, "RecordNum": len(items), "ConditionValue": condition_value}
 
@@ -108,7 +109,7 @@ class Costs:
         resource = self.world.tag.resource_of(uin, resource_id)
         return str(getattr(resource, "name", "") or resource_id)
 
-    def _item(self, uin: str, total: Decimal, group: list[BillRow]) -> dict[str, Any]:
+    def _item(self, uin: str, total: Decimal, group: list[BillRow], language: str) -> dict[str, Any]:
         head = group[0]
         begin, end = min(r.time for r in group), max(r.time for r in group)
         days = (clock.to_datetime(end).date() - clock.to_datetime(begin).date()).days + 1
@@ -119,7 +120,8 @@ class Costs:
             "ResourceName": self._name(uin, head.resource_id), "RealTotalCost": text, "RealCost": text,
             "CashPayAmount": text, "VoucherPayAmount": money(Decimal(0)), "IncentivePayAmount": money(Decimal(0)),
             "TransferPayAmount": money(Decimal(0)), "RegionId": region_id(head.region),
-            "RegionName": REGIONS[head.region].name if head.region in REGIONS else "", "PayMode": head.pay_mode,
+            "RegionName": region_name(head.region, language) if head.region in REGIONS else "",
+            "PayMode": head.pay_mode,
             "PayModeName": PAY_MODES[head.pay_mode], "ProjectId": str(head.project_id),
             "ProjectName": self.world.tag.projects.name_of(uin, head.project_id), "FeeBeginTime": clock.spaced(begin),
             "FeeEndTime": clock.spaced(end), "DayDiff": str(days), "DailyTotalCost": money(total / days),
@@ -128,7 +130,7 @@ class Costs:
             "Tags": ",".join(f"{k}:{v}" for k, v in head.tags),
         })
 
-    def _condition_value(self, uin: str, rows: list[BillRow]) -> dict[str, Any]:
+    def _condition_value(self, uin: str, rows: list[BillRow], language: str) -> dict[str, Any]:
         business = sorted({(r.product, r.product_name) for r in rows})
         projects = sorted({r.project_id for r in rows})
         regions = sorted({r.region for r in rows})
@@ -137,7 +139,7 @@ class Costs:
             "Business": [{"BusinessCode": code, "BusinessCodeName": name} for code, name in business],
             "Project": [{"ProjectId": str(p), "ProjectName": self.world.tag.projects.name_of(uin, p)}
                         for p in projects],
-            "Region": [{"RegionId": region_id(r), "RegionName": REGIONS[r].name if r in REGIONS else ""}
+            "Region": [{"RegionId": region_id(r), "RegionName": region_name(r, language) if r in REGIONS else ""}
                        for r in regions],
             "PayMode": [{"PayMode": m, "PayModeName": PAY_MODES[m]} for m in modes],
         }
