@@ -532,9 +532,9 @@ class DefaultTransitionsMachine(LifecycleMachine):
 
 def test_the_lifecycle_matches_the_reference_model(frozen: Any) -> None:
     OUTCOMES.clear()
-    run_state_machine_as_test(LifecycleMachine, settings=quality_settings(24, deep=80, stateful_step_count=50))
+    run_state_machine_as_test(LifecycleMachine, settings=quality_settings(16, deep=80, stateful_step_count=50))
     print("\n".join(f"{count:6d}  {what}" for what, count in sorted(OUTCOMES.items())))
 
 
 def test_the_lifecycle_matches_the_reference_model_with_transitions_shown_and_postpaid_to_bin(frozen: Any) -> None:
-    run_state_machine_as_test(DefaultTransitionsMachine, settings=quality_settings(14, deep=40, stateful_step_count=50))
+    run_state_machine_as_test(DefaultTransitionsMachine, settings=quality_settings(10, deep=40, stateful_step_count=50))
