@@ -209,5 +209,5 @@ def frozen() -> Iterator[Any]:
 @pytest.mark.parametrize("machine", [ChaosMachine, DefaultPolicyChaosMachine], ids=["manual", "default"])
 def test_operations_in_flight_and_due_events_never_break_the_world(frozen: Any, machine: type) -> None:
     CALLS.clear()
-    run_state_machine_as_test(machine, settings=quality_settings(14, deep=60, stateful_step_count=50))
+    run_state_machine_as_test(machine, settings=quality_settings(20, deep=60, stateful_step_count=50))
     assert sum(CALLS) > 200, f"the runs made only {sum(CALLS)} requests: {CALLS}"
