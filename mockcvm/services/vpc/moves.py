@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from mockcvm.errors import ApiError
-from mockcvm.services.vpc.network import SUBNET, VPC, Subnet, parse_ip
+from mockcvm.services.vpc.network import Subnet, parse_ip
 
 if TYPE_CHECKING:
     from mockcvm.services.cvm.models import Instance
@@ -22,22 +22,8 @@ def plan(vpc: VpcBackend, uin: str, region: str, instances: list[Instance], spec
     and, per instance, the private IP asked for (None: the next free one). Changes nothing."""
     network = vpc.network
     vpc_id, subnet_id = str(spec.get("VpcId", "")), str(spec.get("SubnetId", ""))
-    if not VPC.id_regex.match(vpc_id):
-        raise ApiError(f"The VPC id {vpc_id!r} is malformed; VPC ids look like vpc-1a2b3c4d (DEFAULT is for "
-                       "RunInstances only: name the default VPC's id).",
-                       code="InvalidParameterValue.VpcIdMalformed")
-    if not SUBNET.id_regex.match(subnet_id):
-        raise ApiError(f"The subnet id {subnet_id!r} is malformed; subnet ids look like subnet-1a2b3c4d.",
-                       code="InvalidParameterValue.SubnetIdMalformed")
-    if network.vpcs.get(uin, region, vpc_id) is None:
-        raise ApiError(f"The VPC {vpc_id} does not exist in {region}.", code="InvalidParameterValue.VpcIdNotExist")
-    subnet = network.subnets.get(uin, region, subnet_id)
-    if subnet is None:
-        raise ApiError(f"The subnet {subnet_id} does not exist in {region}.",
-                       code="InvalidParameterValue.SubnetNotExist")
-    if subnet.vpc_id != vpc_id:
-        raise ApiError(f"The subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc_id}.",
-                       code="InvalidParameterValue.VpcIdSubnetIdNotMatch")
+    subnet = network.named_subnet(uin, region, vpc_id, subnet_id,
+                                  vpc_hint=" (DEFAULT is for RunInstances only: name the default VPC's id)")
     for instance in instances:
         if instance.zone != subnet.zone:
             raise ApiError(f"The subnet {subnet_id} is in {subnet.zone} and the instance {instance.instance_id} "

@@ -267,6 +267,27 @@ class NetworkBackend:
 
     # -- RunInstances -----------------------------------------------------------------------------------------
 
+    def named_subnet(self, uin: str, region: str, vpc_id: str, subnet_id: str, vpc_hint: str = "") -> Subnet:
+        """The subnet a request names by ``VpcId`` and ``SubnetId`` (RunInstances, ModifyInstancesVpcAttribute):
+        both well-formed, existing in the region, the subnet in that VPC; refused with CVM's codes otherwise."""
+        if not VPC.id_regex.match(vpc_id):
+            raise ApiError(f"The VPC id {vpc_id!r} is malformed; VPC ids look like vpc-1a2b3c4d{vpc_hint}.",
+                           code="InvalidParameterValue.VpcIdMalformed")
+        if not SUBNET.id_regex.match(subnet_id):
+            raise ApiError(f"The subnet id {subnet_id!r} is malformed; subnet ids look like subnet-1a2b3c4d.",
+                           code="InvalidParameterValue.SubnetIdMalformed")
+        if self.vpcs.get(uin, region, vpc_id) is None:
+            raise ApiError(f"The VPC {vpc_id} does not exist in {region}.",
+                           code="InvalidParameterValue.VpcIdNotExist")
+        subnet = self.subnets.get(uin, region, subnet_id)
+        if subnet is None:
+            raise ApiError(f"The subnet {subnet_id} does not exist in {region}.",
+                           code="InvalidParameterValue.SubnetNotExist")
+        if subnet.vpc_id != vpc_id:
+            raise ApiError(f"The subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc_id}.",
+                           code="InvalidParameterValue.VpcIdSubnetIdNotMatch")
+        return subnet
+
     def plan_placement(self, uin: str, region: str, zone: str, params: dict[str, Any], count: int) -> Placement:
         """Check ``VirtualPrivateCloud`` of a RunInstances request (cvm codes) without changing anything."""
         spec = params.get("VirtualPrivateCloud") or {}
@@ -286,22 +307,7 @@ class NetworkBackend:
                         code="InvalidParameterValue.SubnetNotExist",
                     )
         else:
-            if not VPC.id_regex.match(vpc_id):
-                raise ApiError(f"The VPC id {vpc_id!r} is malformed; VPC ids look like vpc-1a2b3c4d.",
-                               code="InvalidParameterValue.VpcIdMalformed")
-            if not SUBNET.id_regex.match(subnet_id):
-                raise ApiError(f"The subnet id {subnet_id!r} is malformed; subnet ids look like subnet-1a2b3c4d.",
-                               code="InvalidParameterValue.SubnetIdMalformed")
-            if self.vpcs.get(uin, region, vpc_id) is None:
-                raise ApiError(f"The VPC {vpc_id} does not exist in {region}.",
-                               code="InvalidParameterValue.VpcIdNotExist")
-            subnet = self.subnets.get(uin, region, subnet_id)
-            if subnet is None:
-                raise ApiError(f"The subnet {subnet_id} does not exist in {region}.",
-                               code="InvalidParameterValue.SubnetNotExist")
-            if subnet.vpc_id != vpc_id:
-                raise ApiError(f"The subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc_id}.",
-                               code="InvalidParameterValue.VpcIdSubnetIdNotMatch")
+            subnet = self.named_subnet(uin, region, vpc_id, subnet_id)
             if subnet.zone != zone:
                 raise ApiError(f"The subnet {subnet_id} is in {subnet.zone}; the instances are placed in {zone}.",
                                code="InvalidParameterValue.SubnetIdZoneIdNotMatch")
